@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dax_core: the registry of the daxkit DAX stack.
+ *
+ * At this stage it owns the daxkit bus and the character-device region
+ * that daxkit devices take their numbers from, and publishes the ABI
+ * version its dependents check at load time.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/fs.h>
+#include <linux/kdev_t.h>
+#include <linux/module.h>
+#include <daxkit/core.h>
+#include "dax_core.h"
+
+/*
+ * A dynamic major and every minor alloc_chrdev_region() can hand out:
+ * asking for a fixed count invites both a too-small limit and a request
+ * the allocator refuses (Req-31).
+ */
+#define DAX_CORE_NR_MINORS	(MINORMASK + 1)
+
+static dev_t dax_core_devt;
+
+/**
+ * dax_core_abi_version() - the ABI version this dax_core implements
+ *
+ * Return: DAX_CORE_ABI(major, minor) of the running core.  Dependents
+ * compare it with the version they were built for through
+ * dax_core_abi_check().
+ */
+u32 dax_core_abi_version(void)
+{
+	return DAX_CORE_ABI(DAX_CORE_ABI_MAJOR, DAX_CORE_ABI_MINOR);
+}
+DAXKIT_EXPORT(dax_core_abi_version);
+
+static int __init dax_core_init(void)
+{
+	int rc;
+
+	rc = alloc_chrdev_region(&dax_core_devt, 0, DAX_CORE_NR_MINORS,
+				 "daxkit");
+	if (rc)
+		return rc;
+
+	rc = dax_core_bus_init();
+	if (rc)
+		goto err_bus;
+
+	pr_info("ABI %u.%u, chrdev major %u\n", DAX_CORE_ABI_MAJOR,
+		DAX_CORE_ABI_MINOR, MAJOR(dax_core_devt));
+	return 0;
+
+err_bus:
+	unregister_chrdev_region(dax_core_devt, DAX_CORE_NR_MINORS);
+	return rc;
+}
+
+static void __exit dax_core_exit(void)
+{
+	dax_core_bus_exit();
+	unregister_chrdev_region(dax_core_devt, DAX_CORE_NR_MINORS);
+}
+
+module_init(dax_core_init);
+module_exit(dax_core_exit);
+MODULE_AUTHOR("daxkit developers");
+MODULE_DESCRIPTION("daxkit: DAX device registry and the daxkit bus");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(DAXKIT_MODULE_VERSION);

@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Private to dax_core. */
+#ifndef _DAX_CORE_PRIVATE_H
+#define _DAX_CORE_PRIVATE_H
+
+int dax_core_bus_init(void);
+void dax_core_bus_exit(void);
+
+#endif /* _DAX_CORE_PRIVATE_H */

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dax_dev: the mappable character device of daxkit (device-dax semantics).
+ *
+ * At this stage it checks the core's ABI and registers its driver on the
+ * daxkit bus; the devices it serves come with the regions of dax_core.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/device.h>
+#include <linux/module.h>
+#include <daxkit/core.h>
+
+static struct device_driver dax_dev_driver = {
+	.name = "dax_dev",
+	.owner = THIS_MODULE,
+	.mod_name = KBUILD_MODNAME,
+};
+
+static int __init dax_dev_init(void)
+{
+	int rc;
+
+	rc = dax_core_abi_check(KBUILD_MODNAME);
+	if (rc)
+		return rc;
+	return dax_core_driver_register(&dax_dev_driver);
+}
+
+static void __exit dax_dev_exit(void)
+{
+	dax_core_driver_unregister(&dax_dev_driver);
+}
+
+module_init(dax_dev_init);
+module_exit(dax_dev_exit);
+MODULE_AUTHOR("daxkit developers");
+MODULE_DESCRIPTION("daxkit: mappable character devices over persistent memory");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(DAXKIT_MODULE_VERSION);
+DAXKIT_IMPORT_NS();

@@ -55,7 +55,8 @@ static inline int dax_core_abi_check(const char *modname)
 	    DAX_CORE_ABI_MINOR_OF(have) >= DAX_CORE_ABI_MINOR_OF(want))
 		return 0;
 
-	pr_err("%s: built for dax_core ABI %u.%u, but the loaded dax_core provides ABI %u.%u; refusing to load\n",
+	/* printk, not pr_err: the caller's pr_fmt would name it twice. */
+	printk(KERN_ERR "%s: built for dax_core ABI %u.%u, but the loaded dax_core provides ABI %u.%u; refusing to load\n",
 	       modname, DAX_CORE_ABI_MAJOR_OF(want), DAX_CORE_ABI_MINOR_OF(want),
 	       DAX_CORE_ABI_MAJOR_OF(have), DAX_CORE_ABI_MINOR_OF(have));
 	return -ENOEXEC;

@@ -1,0 +1,14 @@
+# SPDX-License-Identifier: GPL-2.0
+# Reading the guest's serial log.  Source it.
+
+# The kernel's own markers of an oops, BUG, WARNING, lockdep or RCU splat,
+# KASAN/UBSAN/kmemleak report, hung task or panic.  Matched only against
+# kernel-log lines (those with a printk timestamp), so neither the boot
+# command line (oops=panic) nor a test's own output can trip it.
+KLOG_SPLAT_RE='(Oops:|BUG:|WARNING:|kernel BUG at|Kernel panic|general protection fault|Unable to handle kernel|Call Trace:|INFO: task .* blocked for more than|INFO: rcu_[a-z]* (self-)?detected stall|rcu: INFO:|possible recursive locking|possible circular locking|suspicious RCU usage|UBSAN:|KASAN:|kmemleak: [0-9]+ new suspected)'
+
+# klog_lines LOG: the kernel-log lines of a serial log, \r removed.
+klog_lines() { tr -d '\r' < "$1" | grep -E '^\[ *[0-9]+\.[0-9]+\] '; }
+
+# klog_splats LOG: prints every splat line; true when there is one.
+klog_splats() { klog_lines "$1" | grep -E "$KLOG_SPLAT_RE"; }

@@ -1,0 +1,29 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Usage: boot.sh VMLINUZ INITRD MODE LOG [TIMEOUT]
+# Boots the guest under QEMU (software emulation) with persistent memory
+# from two sources: a legacy memmap= range (256 MiB at 1 GiB) and an
+# emulated NVDIMM backed by a file in the cache (kept across boots).
+# The serial console goes to LOG.  Exits with QEMU's status (124 on
+# timeout).
+set -euo pipefail
+. "$(dirname "$0")/../lib/common.sh"
+
+kernel=$1 initrd=$2 mode=$3 logf=$4 limit=${5:-900}
+nvdimm=$DAXKIT_CACHE/vm/nvdimm0.img
+mkdir -p "$(dirname "$nvdimm")"
+[ -f "$nvdimm" ] || truncate -s 512M "$nvdimm"
+
+cmdline="console=ttyS0 loglevel=5 panic=-1 oops=panic memmap=256M!1G daxkit.mode=$mode"
+set +e
+timeout --foreground "$limit" qemu-system-x86_64 \
+	-machine pc,nvdimm=on -accel tcg,thread=multi -cpu max -smp 2 \
+	-m 2G,slots=2,maxmem=4G \
+	-object memory-backend-file,id=nvmem0,share=on,mem-path="$nvdimm",size=512M \
+	-device nvdimm,id=nvdimm0,memdev=nvmem0,label-size=128K \
+	-kernel "$kernel" -initrd "$initrd" -append "$cmdline" \
+	-display none -vga none -monitor none -serial stdio -no-reboot \
+	< /dev/null > "$logf" 2>&1
+rc=$?
+set -e
+exit $rc

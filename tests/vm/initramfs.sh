@@ -1,0 +1,58 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Usage: initramfs.sh KVER KERNEL_DIR MODULES_DIR SKEW_DIR OUT
+#
+# Builds the guest's initramfs: busybox-static, kmod (so that modprobe,
+# modinfo and depmod behave as on an installed system), the kernel's own
+# modules the tests need, daxkit's modules under /lib/modules/KVER/updates,
+# depmod'ed, the ABI-skewed test build under /test/abi-skew, and the guest
+# suite under /tests.
+set -euo pipefail
+. "$(dirname "$0")/../lib/common.sh"
+
+kver=$1 kdir=$2 mods=$3 skew=$4 out=$5
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+
+# The kernel's own modules a test needs, with their dependencies.
+KERNEL_MODULES="nfit nd_pmem nd_e820 nd_btt libnvdimm device_dax kmem hwpoison_inject"
+
+mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,run,mnt,etc,lib/modules/"$kver"/updates}
+cp /bin/busybox "$root/bin/busybox"
+
+# kmod and the shared libraries it needs.
+cp /bin/kmod "$root/sbin/kmod"
+for t in modprobe insmod rmmod lsmod modinfo depmod; do ln -s kmod "$root/sbin/$t"; done
+ldd /bin/kmod | grep -o '/[^ ]*' | while read -r lib; do
+	mkdir -p "$root$(dirname "$lib")"
+	cp -L "$lib" "$root$lib"
+done
+
+src=$kdir/root/lib/modules/$kver
+for f in modules.builtin modules.builtin.modinfo modules.order; do
+	[ -f "$src/$f" ] && cp "$src/$f" "$root/lib/modules/$kver/"
+done
+for m in $KERNEL_MODULES; do
+	modprobe -d "$kdir/root" -S "$kver" --show-depends "$m" | awk '$1 == "insmod" { print $2 }'
+done | sort -u | while read -r path; do
+	rel=${path#"$kdir"/root}
+	mkdir -p "$root$(dirname "$rel")"
+	cp "$path" "$root$rel"
+done
+
+for m in dax_core dax_dev dax_pmem dax_fs_helper; do
+	cp "$mods/$m/$m.ko" "$root/lib/modules/$kver/updates/"
+	echo "$m $(cat "$mods/$m/VERSION")" >> "$root/etc/daxkit-versions"
+done
+depmod -b "$root" "$kver"
+
+mkdir -p "$root/test/abi-skew"
+for m in dax_dev dax_pmem dax_fs_helper; do
+	cp "$skew/$m/$m.ko" "$root/test/abi-skew/"
+done
+
+cp -r "$DAXKIT_SRC/tests/guest" "$root/tests"
+cp "$DAXKIT_SRC/tests/guest/init" "$root/init"
+chmod +x "$root/init" "$root"/tests/*.sh
+
+( cd "$root" && find . | cpio -o -H newc --quiet ) | gzip -1 > "$out"

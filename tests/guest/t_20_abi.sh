@@ -9,8 +9,10 @@ abi=$(dmesg | sed -n 's/.*dax_core: ABI \([0-9]*\)\.\([0-9]*\),.*/\1 \2/p' | tai
 set -- $abi
 have="$1.$2" want="$(($1 + 1)).$2"
 
+modprobe -r dax_core
 for m in dax_dev dax_pmem dax_fs_helper; do
 	t=abi-refusal-$m
+	modprobe dax_core || { fail $t "modprobe dax_core failed"; continue; }
 	klog_mark "$t"
 	if insmod /test/abi-skew/$m.ko 2>/dev/null; then
 		fail $t "the skewed $m loaded"; rmmod $m; continue
@@ -25,7 +27,6 @@ for m in dax_dev dax_pmem dax_fs_helper; do
 		fail $t "the matching build of $m does not load after the refusal"
 	else
 		pass $t
-		rmmod $m
 	fi
+	modprobe -r $m dax_core
 done
-modprobe -r dax_core

@@ -33,7 +33,7 @@ for f in modules.builtin modules.builtin.modinfo modules.order; do
 	[ -f "$src/$f" ] && cp "$src/$f" "$root/lib/modules/$kver/"
 done
 for m in $KERNEL_MODULES; do
-	modprobe -d "$kdir/root" -S "$kver" --show-depends "$m" | awk '$1 == "insmod" { print $2 }'
+	modprobe -C /dev/null -d "$kdir/root" -S "$kver" --show-depends "$m" | awk '$1 == "insmod" { print $2 }'
 done | sort -u | while read -r path; do
 	rel=${path#"$kdir"/root}
 	mkdir -p "$root$(dirname "$rel")"

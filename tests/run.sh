@@ -1,8 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The test command: installs what the suite needs, runs the host tests and
-# the VM suite, and ends with "N passed, N failed".  Exits non-zero on any
-# failure.  The full output is kept in $DAXKIT_CACHE/last-run.log.
+# the VM suite on every kernel of the matrix (KERNELS="6.1 sid" picks a
+# subset), prints a table per kernel and ends with "N passed, N failed".
+# Exits non-zero on any failure.  The full output is kept in
+# $DAXKIT_CACHE/last-run.log.
 set -uo pipefail
 . "$(dirname "$0")/lib/common.sh"
 
@@ -13,19 +15,33 @@ run_log=$DAXKIT_CACHE/last-run.log
 
 run() {
 	log "running $*"
-	"$@" 2>&1 | tee -a "$run_log" | grep -E '^RESULT: |^\[daxkit\]'
+	"$@" 2>&1 | tee -a "$run_log" | grep --line-buffered -E '^RESULT: |^\[daxkit\]'
 	local rc=${PIPESTATUS[0]}
-	[ "$rc" = 0 ] || fail "$(basename "$1")" "exited $rc" | tee -a "$run_log"
+	[ "$rc" = 0 ] || fail "$(basename "$1")${2:+ [$2]}" "exited $rc" | tee -a "$run_log"
 }
 
 for t in "$DAXKIT_SRC"/tests/host/t_*.sh; do
 	run "$t"
 done
-run "$DAXKIT_SRC/tests/vm/suite.sh"
+for k in ${KERNELS:-$DAXKIT_MATRIX}; do
+	run "$DAXKIT_SRC/tests/vm/suite.sh" "$k"
+done
 
 passed=$(grep -c '^RESULT: PASS ' "$run_log")
 failed=$(grep -c '^RESULT: FAIL ' "$run_log")
 log "took $(( $(date +%s) - start ))s; full output in $run_log"
+echo
+printf '%-6s %-26s %-14s %-8s %-8s %s\n' kernel release build-warnings passed failed splats
+for k in ${KERNELS:-$DAXKIT_MATRIX}; do
+	line=$(grep "^MATRIX: $k " "$run_log" | tail -n1)
+	if [ -n "$line" ]; then
+		set -- $line
+		printf '%-6s %-26s %-14s %-8s %-8s %s\n' "$2" "$3" "$4" "$5" "$6" "$7"
+	else
+		printf '%-6s %-26s %s\n' "$k" "-" "did not run to the end (see $run_log)"
+	fi
+done
+echo
 if [ "$failed" -gt 0 ]; then
 	echo "failed tests:"
 	grep '^RESULT: FAIL ' "$run_log" | sed 's/^RESULT: FAIL /  /'

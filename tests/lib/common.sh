@@ -19,7 +19,48 @@ as_root() {
 
 # The Debian packages the suite needs on the host (Debian 12).
 DAXKIT_HOST_PACKAGES="build-essential libc6-dev linux-headers-amd64 dkms sparse
-qemu-system-x86 busybox-static cpio kmod xz-utils zstd file"
+qemu-system-x86 busybox-static cpio kmod xz-utils zstd file debootstrap"
+
+# The kernel matrix: our name for each kernel, and the Debian suite whose
+# headers, compiler and image it comes from.
+DAXKIT_MATRIX="5.10 6.1 6.12 sid"
+
+# The Debian archive this machine's apt uses for its own suite: the
+# chroots of the other suites come from the same place.
+host_mirror() {
+	{
+		cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
+			awk '$1 == "deb" && $3 ~ /^[a-z]+$/ && $2 !~ /security/ { print $2; exit }'
+		cat /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '
+			/^$/ { if (u != "" && s ~ /(^| )[a-z]+( |$)/ && u !~ /security/) { print u; exit } u = s = "" }
+			/^URIs:/ { u = $2 }
+			/^Suites:/ { $1 = ""; s = $0 }
+			END { if (u != "" && u !~ /security/) print u }'
+	} | head -n1
+}
+matrix_suite() {
+	case $1 in
+	5.10) echo bullseye ;;
+	6.1) echo bookworm ;;
+	6.12) echo trixie ;;
+	sid) echo sid ;;
+	*) return 1 ;;
+	esac
+}
+
+# in_root ROOT CMD...: run CMD in chroot ROOT (with /proc, which objtool
+# reads, mounted in a private mount namespace), or on the host when ROOT
+# is empty.
+in_root() {
+	local root=$1
+	shift
+	if [ -z "$root" ]; then
+		"$@"
+	else
+		as_root unshare -m sh -c 'mount -t proc proc "$0/proc" && exec chroot "$0" env -i \
+			PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C.UTF-8 "$@"' "$root" "$@"
+	fi
+}
 
 # Install what is missing; apt-get update only when something is.
 ensure_host_packages() {

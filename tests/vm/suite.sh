@@ -1,54 +1,66 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Usage: suite.sh [KVER]
-# The VM suite on one kernel (default: this machine's 6.1 headers): build
-# the modules, fetch the kernel image, make the initramfs, boot, and report
-# one RESULT line per guest test, plus the run's own checks: the build has
-# no warning, the guest finished, its kernel log has no splat.
+# Usage: suite.sh [NAME]
+# The VM suite on one kernel of the matrix (default: 6.1, this machine's
+# own): build the modules there, fetch that kernel's image, make the
+# initramfs, boot, and report one RESULT line per guest test, plus the
+# run's own checks: the build has no warning, the guest finished, its
+# kernel log has no splat.  Ends with one MATRIX line for the summary:
+#   MATRIX: NAME KVER WARNINGS PASSED FAILED SPLATS
 set -euo pipefail
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/klog.sh"
 
-kver=${1:-$(host_kver)}
-headers=/usr/src/linux-headers-$kver
-kimg=$("$DAXKIT_SRC/tests/vm/kernel.sh" "$kver")
-log "building against $headers"
-out=$("$DAXKIT_SRC/tests/vm/build.sh" "$kver" "$headers")
+name=${1:-6.1}
+eval "$("$DAXKIT_SRC/tests/vm/target.sh" "$name")"
+kimg=$("$DAXKIT_SRC/tests/vm/kernel.sh" "$KVER" "$ROOT")
+log "$name: building against $KDIR${ROOT:+ in the $SUITE chroot}"
+out=$("$DAXKIT_SRC/tests/vm/build.sh" "$KVER" "$KDIR" "$ROOT")
+results=$(mktemp)
+trap 'rm -f "$results"' EXIT
+res() { echo "RESULT: $1 $2 [$name]${3:+: $3}" | tee -a "$results"; }
 
-t=build-w1-no-warnings-$kver
 warn=$(grep -iE 'warning|error' "$out/main.log" || true)
-if [ -z "$warn" ]; then pass "$t"; else fail "$t" "$(echo "$warn" | head -n3)"; fi
-
-t=compat-probes-reported-$kver
-if grep -qE '^compat: HAVE_[A-Z0-9_]+ +(yes|no) ' "$out/main.log"; then
-	pass "$t"
+nwarn=$(grep -ciE 'warning|error' "$out/main.log" || true)
+if [ -z "$warn" ]; then
+	res PASS build-w1-no-warnings
 else
-	fail "$t" "the build log does not show the probe outcomes"
+	res FAIL build-w1-no-warnings "$(echo "$warn" | head -n3 | tr '\n' '|')"
 fi
 
-"$DAXKIT_SRC/tests/vm/initramfs.sh" "$kver" "$kimg" "$out/main" "$out/skew" "$out/initrd.gz"
+if grep -qE '^compat: HAVE_[A-Z0-9_]+ +(yes|no) ' "$out/main.log"; then
+	res PASS compat-probes-reported
+else
+	res FAIL compat-probes-reported "the build log does not show the probe outcomes"
+fi
+
+"$DAXKIT_SRC/tests/vm/initramfs.sh" "$KVER" "$kimg" "$out/main" "$out/skew" "$out/initrd.gz"
 serial=$out/serial.log
-log "booting $kver under QEMU (log: $serial)"
+log "$name: booting $KVER under QEMU (log: $serial)"
 start=$(date +%s)
 rc=0
 "$DAXKIT_SRC/tests/vm/boot.sh" "$kimg/vmlinuz" "$out/initrd.gz" suite "$serial" || rc=$?
-log "guest ran $(( $(date +%s) - start ))s, qemu exit $rc"
+log "$name: the guest ran $(( $(date +%s) - start ))s, qemu exit $rc"
 
 tr -d '\r' < "$serial" | sed -n '/^DAXKIT-RESULTS-BEGIN$/,/^DAXKIT-RESULTS-END$/p' |
-	grep -E '^RESULT: (PASS|FAIL) ' || true
+	sed -n 's/^RESULT: \(PASS\|FAIL\) \([^:]*\)\(: \(.*\)\)\{0,1\}$/\1 \2 \4/p' |
+	while read -r verdict test why; do res "$verdict" "$test" "$why"; done
 
-t=guest-suite-completed-$kver
+tail_of() { tr -d '\r' < "$serial" | tail -n 5 | tr '\n' '|'; }
 if [ $rc = 124 ]; then
-	fail "$t" "timed out; tail of $serial: $(tr -d '\r' < "$serial" | tail -n 5 | tr '\n' '|')"
-elif ! grep -q '^DAXKIT-GUEST-DONE' <(tr -d '\r' < "$serial"); then
-	fail "$t" "the guest did not finish (qemu exit $rc); tail: $(tr -d '\r' < "$serial" | tail -n 5 | tr '\n' '|')"
+	res FAIL guest-suite-completed "timed out; tail: $(tail_of)"
+elif ! tr -d '\r' < "$serial" | grep -q '^DAXKIT-GUEST-DONE'; then
+	res FAIL guest-suite-completed "the guest did not finish (qemu exit $rc); tail: $(tail_of)"
 else
-	pass "$t"
+	res PASS guest-suite-completed
 fi
 
-t=guest-kernel-log-clean-$kver
+nsplat=0
 if splats=$(klog_splats "$serial"); then
-	fail "$t" "$(echo "$splats" | head -n 5 | tr '\n' '|')"
+	nsplat=$(echo "$splats" | wc -l)
+	res FAIL guest-kernel-log-clean "$(echo "$splats" | head -n 5 | tr '\n' '|')"
 else
-	pass "$t"
+	res PASS guest-kernel-log-clean
 fi
+
+echo "MATRIX: $name $KVER $nwarn $(grep -c '^RESULT: PASS' "$results") $(grep -c '^RESULT: FAIL' "$results") $nsplat"

@@ -35,9 +35,10 @@ clean:
 	-[ -d "$(KDIR)" ] && $(MAKE) -C $(KDIR) M=$(DAXKIT_ROOT) DAXKIT_ROOT=$(DAXKIT_ROOT) clean
 	rm -rf compat/generated
 
-# The whole suite: host checks, then the VM suite.  Installs what it needs.
+# The whole suite: host checks, then the VM suite on every kernel of the
+# matrix (KERNELS="6.1 sid" for a subset).  Installs what it needs.
 check:
-	tests/run.sh
+	KERNELS="$(KERNELS)" tests/run.sh
 
 # Boot a VM over emulated pmem and show the stack working.
 demo:

@@ -45,7 +45,10 @@ printf '#include <linux/module.h>\nMODULE_LICENSE("GPL");\n' > "$work/daxkit_san
 
 # -k: a probe that does not compile must not stop the others.  modpost
 # is not needed, only the objects; its failure is expected and ignored.
-make -C "$kdir" M="$work" -k -j"$(nproc)" modules > "$work/build.log" 2>&1 || true
+# Not the caller's flags: W=1, say, would turn extra warnings into -Werror
+# failures and a probe's "no" into a lie.
+env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u W -u C \
+	make -C "$kdir" M="$work" -k -j"$(nproc)" modules > "$work/build.log" 2>&1 || true
 
 hdr="$work/daxkit_compat.h"
 log="$work/probes.log"

@@ -58,7 +58,8 @@ in_root() {
 		"$@"
 	else
 		as_root unshare -m sh -c 'mount -t proc proc "$0/proc" && exec chroot "$0" env -i \
-			PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C.UTF-8 "$@"' "$root" "$@"
+			PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C.UTF-8 \
+			DEBIAN_FRONTEND=noninteractive "$@"' "$root" "$@"
 	fi
 }
 

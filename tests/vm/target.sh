@@ -24,6 +24,9 @@ if [ "$suite" = bookworm ]; then
 fi
 
 root=$DAXKIT_CACHE/chroots/$suite
+# What the build needs in a chroot; perl is for scripts/kernel-doc, which
+# W=1 runs on every source file.
+packages="gcc make libc6-dev perl linux-headers-amd64"
 mkdir -p "$DAXKIT_CACHE/chroots"
 if [ ! -f "$root/.done" ]; then
 	as_root rm -rf "$root"
@@ -31,12 +34,17 @@ if [ ! -f "$root/.done" ]; then
 	mirror=$(host_mirror)
 	[ -n "$mirror" ] || die "cannot tell which Debian archive this machine's apt uses"
 	# debootstrap writes the chroot's own sources.list for $suite.
-	as_root debootstrap --variant=minbase --include=gcc,make,libc6-dev,linux-headers-amd64 \
+	as_root debootstrap --variant=minbase --include="${packages// /,}" \
 		"$suite" "$root" "$mirror" > "$DAXKIT_CACHE/chroots/$suite.log" 2>&1 ||
 		die "debootstrap $suite failed; see $DAXKIT_CACHE/chroots/$suite.log"
 	as_root chroot "$root" apt-get update -q > /dev/null ||
 		die "apt-get update in the $suite chroot failed"
-	as_root touch "$root/.done"
+	echo "$packages" | as_root tee "$root/.done" > /dev/null
+elif [ "$(cat "$root/.done")" != "$packages" ]; then
+	log "adding to the $suite chroot: $packages"
+	in_root "$root" apt-get install -y -q --no-install-recommends $packages > /dev/null 2>&1 ||
+		die "apt-get install in the $suite chroot failed"
+	echo "$packages" | as_root tee "$root/.done" > /dev/null
 fi
 
 kver=

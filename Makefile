@@ -10,7 +10,7 @@ COMPAT_H := compat/generated/daxkit_compat.h
 KBUILD_ARGS := -C $(KDIR) M=$(DAXKIT_ROOT) DAXKIT_ROOT=$(DAXKIT_ROOT) W=$(W) \
 	$(if $(DAXKIT_ABI_SKEW),DAXKIT_ABI_SKEW=$(DAXKIT_ABI_SKEW))
 
-.PHONY: all modules compat clean check demo sparse kdir-check FORCE
+.PHONY: all modules compat clean check demo sparse kdir-check test-modules FORCE
 
 all: modules
 
@@ -27,12 +27,18 @@ compat: $(COMPAT_H)
 modules: $(COMPAT_H)
 	$(MAKE) $(KBUILD_ARGS) modules
 
+# The test modules of tests/kmod, against this tree's Module.symvers.
+test-modules: modules
+	$(MAKE) -C $(KDIR) M=$(DAXKIT_ROOT)/tests/kmod DAXKIT_ROOT=$(DAXKIT_ROOT) W=$(W) \
+		KBUILD_EXTRA_SYMBOLS=$(DAXKIT_ROOT)/Module.symvers modules
+
 # sparse over every source file (C=2), not only those rebuilt.
 sparse: $(COMPAT_H)
 	$(MAKE) $(KBUILD_ARGS) C=2 modules
 
 clean:
 	-[ -d "$(KDIR)" ] && $(MAKE) -C $(KDIR) M=$(DAXKIT_ROOT) DAXKIT_ROOT=$(DAXKIT_ROOT) clean
+	-[ -d "$(KDIR)" ] && $(MAKE) -C $(KDIR) M=$(DAXKIT_ROOT)/tests/kmod clean
 	rm -rf compat/generated
 
 # The whole suite: host checks, then the VM suite on every kernel of the

@@ -1,44 +1,1121 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The daxkit bus: /sys/bus/daxkit, where daxkit's regions and devices
- * live and where dax_dev binds to them.  It mirrors the in-tree dax bus
- * but has a name of its own, so both stacks can be loaded at once.
+ * The daxkit bus: /sys/bus/daxkit, its regions and devices.
+ *
+ * A provider (dax_pmem) creates a region over a physical range; the
+ * region's attributes appear in a "daxkit_region" group of the provider's
+ * parent device, and its devices daxkitR.N are children of that parent.
+ * The attributes mirror the kernel's /sys/bus/dax ABI name for name and
+ * format for format, so a daxctl-style tool ports by changing a prefix.
+ *
+ * Locking: a device's driver-core lock, then its region's lock.  Nothing
+ * that removes a device from sysfs runs under either (a store handler of
+ * that device may be waiting for them).
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/device.h>
+#include <linux/idr.h>
+#include <linux/ioport.h>
+#include <linux/kref.h>
 #include <linux/module.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/overflow.h>
+#include <linux/slab.h>
+#include <linux/string.h>
 #include <daxkit/core.h>
 #include "dax_core.h"
 
-static struct bus_type dax_core_bus_type = {
-	.name = "daxkit",
+#define DAXKIT_MODALIAS_FMT	"daxkit:t%d"
+
+/**
+ * struct daxkit_mapping - one physical range of a device, as sysfs shows it
+ * @dev: the "mappingN" child of the device
+ * @lock: guards the three values while the range is trimmed or extended
+ * @start: first byte
+ * @end: last byte
+ * @pgoff: the device page where the range begins
+ */
+struct daxkit_mapping {
+	struct device dev;
+	spinlock_t lock;
+	u64 start;
+	u64 end;
+	unsigned long pgoff;
+};
+
+struct daxkit_range {
+	struct resource *res;
+	unsigned long pgoff;
+	struct daxkit_mapping *mapping;
+};
+
+struct daxkit_region {
+	int id;
+	struct device *dev;
+	struct resource res;
+	char res_name[32];
+	unsigned int align;
+	int target_node;
+	void *private;
+	const struct dax_core_operations *ops;
+	struct ida ida;
+	struct kref kref;
+	struct mutex lock;		/* layout, devices, seed, youngest */
+	struct list_head devs;
+	struct daxkit_dev *seed;
+	struct daxkit_dev *youngest;
 };
 
 /**
- * dax_core_driver_register() - register a driver on the daxkit bus
- * @drv: the driver; its bus is set here and must be left unset
- *
- * Return: 0 on success, -EINVAL when @drv already names a bus, else the
- * error of driver_register().
+ * struct daxkit_dev - the device daxkitR.N
+ * @dev: on the daxkit bus, child of the region's parent
+ * @region: its region (referenced)
+ * @dax_dev: its registry object
+ * @id: N
+ * @align: the fault and allocation granularity
+ * @dead: being deleted; no attribute changes it any more
+ * @nr_range: entries in @ranges
+ * @ranges: its physical ranges, in device order
+ * @node: its place in the region's list
  */
-int dax_core_driver_register(struct device_driver *drv)
+struct daxkit_dev {
+	struct device dev;
+	struct daxkit_region *region;
+	struct dax_core_device *dax_dev;
+	int id;
+	unsigned int align;
+	bool dead;
+	int nr_range;
+	struct daxkit_range *ranges;
+	struct list_head node;
+};
+
+static const struct device_type daxkit_dev_type;
+/* Minors of the daxkit chrdev region, one per device (Req-31). */
+static DEFINE_IDA(dax_core_minor_ida);
+
+/**
+ * dax_core_to_dev() - the daxkit device of a struct device on the bus
+ * @dev: a device of the daxkit bus
+ *
+ * Return: its daxkit_dev, or NULL if @dev is not one.
+ */
+struct daxkit_dev *dax_core_to_dev(struct device *dev)
 {
-	if (drv->bus)
+	if (dev->type != &daxkit_dev_type)
+		return NULL;
+	return container_of(dev, struct daxkit_dev, dev);
+}
+DAXKIT_EXPORT(dax_core_to_dev);
+
+/**
+ * dax_core_dev_device() - the struct device of a daxkit device
+ * @ddev: the daxkit device
+ *
+ * Return: its struct device, for dev_* logging and driver data.
+ */
+struct device *dax_core_dev_device(struct daxkit_dev *ddev)
+{
+	return &ddev->dev;
+}
+DAXKIT_EXPORT(dax_core_dev_device);
+
+/**
+ * dax_core_dev_dax() - the registry object of a daxkit device
+ * @ddev: the daxkit device
+ *
+ * Return: its dax_core_device; valid while @ddev is.
+ */
+struct dax_core_device *dax_core_dev_dax(struct daxkit_dev *ddev)
+{
+	return ddev->dax_dev;
+}
+DAXKIT_EXPORT(dax_core_dev_dax);
+
+static u64 daxkit_dev_size(struct daxkit_dev *ddev)
+{
+	u64 size = 0;
+	int i;
+
+	for (i = 0; i < ddev->nr_range; i++)
+		size += resource_size(ddev->ranges[i].res);
+	return size;
+}
+
+static u64 daxkit_region_avail(struct daxkit_region *region)
+{
+	u64 size = resource_size(&region->res);
+	struct resource *res;
+
+	lockdep_assert_held(&region->lock);
+	for (res = region->res.child; res; res = res->sibling)
+		size -= resource_size(res);
+	return size;
+}
+
+/* The alignments a device may have on this kernel and CPU. */
+static bool daxkit_align_valid(unsigned long align)
+{
+	if (align == PAGE_SIZE)
+		return true;
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+	if (align == PMD_SIZE && has_transparent_hugepage())
+		return true;
+#endif
+#if defined(CONFIG_HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD) && defined(CONFIG_X86)
+	if (align == PUD_SIZE && has_transparent_hugepage() &&
+	    boot_cpu_has(X86_FEATURE_GBPAGES))
+		return true;
+#endif
+	return false;
+}
+
+/* ---- mappingN children ---- */
+
+static struct daxkit_mapping *to_daxkit_mapping(struct device *dev)
+{
+	return container_of(dev, struct daxkit_mapping, dev);
+}
+
+static ssize_t start_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	struct daxkit_mapping *m = to_daxkit_mapping(dev);
+	u64 v;
+
+	spin_lock(&m->lock);
+	v = m->start;
+	spin_unlock(&m->lock);
+	return sysfs_emit(buf, "%#llx\n", v);
+}
+static DEVICE_ATTR(start, 0400, start_show, NULL);
+
+static ssize_t end_show(struct device *dev, struct device_attribute *attr,
+			char *buf)
+{
+	struct daxkit_mapping *m = to_daxkit_mapping(dev);
+	u64 v;
+
+	spin_lock(&m->lock);
+	v = m->end;
+	spin_unlock(&m->lock);
+	return sysfs_emit(buf, "%#llx\n", v);
+}
+static DEVICE_ATTR(end, 0400, end_show, NULL);
+
+static ssize_t page_offset_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	struct daxkit_mapping *m = to_daxkit_mapping(dev);
+	unsigned long v;
+
+	spin_lock(&m->lock);
+	v = m->pgoff;
+	spin_unlock(&m->lock);
+	return sysfs_emit(buf, "%#lx\n", v);
+}
+static DEVICE_ATTR(page_offset, 0400, page_offset_show, NULL);
+
+static struct attribute *daxkit_mapping_attrs[] = {
+	&dev_attr_start.attr,
+	&dev_attr_end.attr,
+	&dev_attr_page_offset.attr,
+	NULL,
+};
+
+static const struct attribute_group daxkit_mapping_group = {
+	.attrs = daxkit_mapping_attrs,
+};
+
+static const struct attribute_group *daxkit_mapping_groups[] = {
+	&daxkit_mapping_group,
+	NULL,
+};
+
+static void daxkit_mapping_release(struct device *dev)
+{
+	kfree(to_daxkit_mapping(dev));
+}
+
+static const struct device_type daxkit_mapping_type = {
+	.release = daxkit_mapping_release,
+	.groups = daxkit_mapping_groups,
+};
+
+static void daxkit_mapping_set(struct daxkit_mapping *m, struct daxkit_range *r)
+{
+	spin_lock(&m->lock);
+	m->start = r->res->start;
+	m->end = r->res->end;
+	m->pgoff = r->pgoff;
+	spin_unlock(&m->lock);
+}
+
+static struct daxkit_mapping *daxkit_mapping_add(struct daxkit_dev *ddev, int i)
+{
+	struct daxkit_mapping *m;
+	int rc;
+
+	m = kzalloc(sizeof(*m), GFP_KERNEL);
+	if (!m)
+		return ERR_PTR(-ENOMEM);
+	spin_lock_init(&m->lock);
+	daxkit_mapping_set(m, &ddev->ranges[i]);
+	device_initialize(&m->dev);
+	m->dev.parent = &ddev->dev;
+	m->dev.type = &daxkit_mapping_type;
+	rc = dev_set_name(&m->dev, "mapping%d", i);
+	if (!rc)
+		rc = device_add(&m->dev);
+	if (rc) {
+		put_device(&m->dev);
+		return ERR_PTR(rc);
+	}
+	return m;
+}
+
+/* ---- ranges ---- */
+
+/* Add [start, start + len) of the region to the end of @ddev. */
+static int daxkit_dev_add_range(struct daxkit_dev *ddev, u64 start, u64 len)
+{
+	struct daxkit_region *region = ddev->region;
+	struct daxkit_range *ranges, *r;
+	struct daxkit_mapping *m;
+	struct resource *res;
+
+	lockdep_assert_held(&region->lock);
+	res = __request_region(&region->res, start, len, dev_name(&ddev->dev), 0);
+	if (!res)
+		return -EBUSY;
+	/* array_size() saturates, so an overflow fails the allocation (Req-11b). */
+	ranges = krealloc(ddev->ranges, array_size(ddev->nr_range + 1, sizeof(*ranges)),
+			  GFP_KERNEL);
+	if (!ranges) {
+		__release_region(&region->res, start, len);
+		return -ENOMEM;
+	}
+	ddev->ranges = ranges;
+	r = &ranges[ddev->nr_range];
+	r->res = res;
+	r->pgoff = PHYS_PFN(daxkit_dev_size(ddev));
+	r->mapping = NULL;
+	ddev->nr_range++;
+	/* Before registration, device_add() is yet to come for the parent. */
+	if (device_is_registered(&ddev->dev)) {
+		m = daxkit_mapping_add(ddev, ddev->nr_range - 1);
+		if (IS_ERR(m)) {
+			ddev->nr_range--;
+			__release_region(&region->res, start, len);
+			return PTR_ERR(m);
+		}
+		r->mapping = m;
+	}
+	return 0;
+}
+
+static void daxkit_dev_drop_last_range(struct daxkit_dev *ddev)
+{
+	struct daxkit_range *r = &ddev->ranges[ddev->nr_range - 1];
+
+	if (r->mapping)
+		device_unregister(&r->mapping->dev);
+	__release_region(&ddev->region->res, r->res->start, resource_size(r->res));
+	if (--ddev->nr_range == 0) {
+		kfree(ddev->ranges);
+		ddev->ranges = NULL;
+	}
+}
+
+/* Grow @ddev by @len bytes from the free space of its region. */
+static int daxkit_dev_grow(struct daxkit_dev *ddev, u64 len)
+{
+	struct daxkit_region *region = ddev->region;
+	u64 align = max_t(u64, ddev->align, PAGE_SIZE);
+	u64 pos = region->res.start, end, chunk;
+	struct resource *res, *next;
+	struct daxkit_range *last;
+	int rc;
+
+	while (len) {
+		/* First aligned free gap at or after pos. */
+		res = region->res.child;
+		for (;;) {
+			pos = ALIGN(pos, align);
+			while (res && res->end < pos)
+				res = res->sibling;
+			if (!res || res->start > pos)
+				break;
+			pos = res->end + 1;
+		}
+		if (pos > region->res.end)
+			return -ENOSPC;
+		next = res;
+		end = next ? next->start : region->res.end + 1;
+		chunk = min(round_down(end - pos, align), len);
+		if (!chunk) {
+			pos = end;
+			continue;
+		}
+		last = ddev->nr_range ? &ddev->ranges[ddev->nr_range - 1] : NULL;
+		if (last && last->res->end + 1 == pos) {
+			rc = adjust_resource(last->res, last->res->start,
+					     resource_size(last->res) + chunk);
+			if (!rc && last->mapping)
+				daxkit_mapping_set(last->mapping, last);
+		} else {
+			rc = daxkit_dev_add_range(ddev, pos, chunk);
+		}
+		if (rc)
+			return rc;
+		len -= chunk;
+		pos += chunk;
+	}
+	return 0;
+}
+
+/* Shrink @ddev to @size bytes, giving back from its end. */
+static int daxkit_dev_shrink(struct daxkit_dev *ddev, u64 size)
+{
+	u64 cur = daxkit_dev_size(ddev);
+	struct daxkit_range *last;
+	int rc;
+
+	while (cur > size) {
+		last = &ddev->ranges[ddev->nr_range - 1];
+		if (cur - resource_size(last->res) >= size) {
+			cur -= resource_size(last->res);
+			daxkit_dev_drop_last_range(ddev);
+			continue;
+		}
+		rc = adjust_resource(last->res, last->res->start,
+				     resource_size(last->res) - (cur - size));
+		if (rc)
+			return rc;
+		if (last->mapping)
+			daxkit_mapping_set(last->mapping, last);
+		cur = size;
+	}
+	return 0;
+}
+
+static int daxkit_dev_resize(struct daxkit_dev *ddev, u64 size)
+{
+	u64 cur = daxkit_dev_size(ddev);
+
+	lockdep_assert_held(&ddev->region->lock);
+	if (size == cur)
+		return 0;
+	if (size < cur)
+		return daxkit_dev_shrink(ddev, size);
+	if (size - cur > daxkit_region_avail(ddev->region))
+		return -ENOSPC;
+	return daxkit_dev_grow(ddev, size - cur);
+}
+
+/* ---- device attributes ---- */
+
+static struct daxkit_dev *attr_to_ddev(struct device *dev)
+{
+	return container_of(dev, struct daxkit_dev, dev);
+}
+
+/*
+ * Lock a device and its region for a change through sysfs.  Fails with
+ * -EBUSY while a driver is bound and -ENXIO once it is being deleted.
+ */
+static int daxkit_dev_lock_for_change(struct daxkit_dev *ddev)
+{
+	device_lock(&ddev->dev);
+	mutex_lock(&ddev->region->lock);
+	if (ddev->dead || ddev->dev.driver) {
+		int rc = ddev->dead ? -ENXIO : -EBUSY;
+
+		mutex_unlock(&ddev->region->lock);
+		device_unlock(&ddev->dev);
+		return rc;
+	}
+	return 0;
+}
+
+static void daxkit_dev_unlock(struct daxkit_dev *ddev)
+{
+	mutex_unlock(&ddev->region->lock);
+	device_unlock(&ddev->dev);
+}
+
+static ssize_t size_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	struct daxkit_dev *ddev = attr_to_ddev(dev);
+	u64 size;
+
+	mutex_lock(&ddev->region->lock);
+	size = daxkit_dev_size(ddev);
+	mutex_unlock(&ddev->region->lock);
+	return sysfs_emit(buf, "%llu\n", size);
+}
+
+static ssize_t size_store(struct device *dev, struct device_attribute *attr,
+			  const char *buf, size_t len)
+{
+	struct daxkit_dev *ddev = attr_to_ddev(dev);
+	unsigned long long val;
+	int rc;
+
+	rc = kstrtoull(buf, 0, &val);
+	if (rc)
+		return rc;
+	if (!IS_ALIGNED(val, max_t(u64, ddev->align, PAGE_SIZE))) {
+		dev_dbg_ratelimited(dev, "size %llu is not a multiple of align %u\n",
+				    val, ddev->align);
 		return -EINVAL;
-	drv->bus = &dax_core_bus_type;
-	return driver_register(drv);
+	}
+	rc = daxkit_dev_lock_for_change(ddev);
+	if (rc)
+		return rc;
+	rc = daxkit_dev_resize(ddev, val);
+	daxkit_dev_unlock(ddev);
+	return rc ? rc : len;
+}
+static DEVICE_ATTR_RW(size);
+
+static ssize_t align_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	return sysfs_emit(buf, "%u\n", attr_to_ddev(dev)->align);
+}
+
+static bool daxkit_ranges_aligned(struct daxkit_dev *ddev, unsigned long align)
+{
+	int i;
+
+	for (i = 0; i < ddev->nr_range; i++) {
+		struct resource *res = ddev->ranges[i].res;
+
+		if (!IS_ALIGNED(res->start, align) ||
+		    !IS_ALIGNED(resource_size(res), align))
+			return false;
+	}
+	return true;
+}
+
+static ssize_t align_store(struct device *dev, struct device_attribute *attr,
+			   const char *buf, size_t len)
+{
+	struct daxkit_dev *ddev = attr_to_ddev(dev);
+	unsigned long val;
+	int rc;
+
+	rc = kstrtoul(buf, 0, &val);
+	if (rc)
+		return rc;
+	if (!daxkit_align_valid(val)) {
+		dev_dbg_ratelimited(dev, "align %lu is not supported here\n", val);
+		return -EINVAL;
+	}
+	rc = daxkit_dev_lock_for_change(ddev);
+	if (rc)
+		return rc;
+	if (daxkit_ranges_aligned(ddev, val))
+		ddev->align = val;
+	else
+		rc = -EINVAL;
+	daxkit_dev_unlock(ddev);
+	return rc ? rc : len;
+}
+static DEVICE_ATTR_RW(align);
+
+static ssize_t mapping_store(struct device *dev, struct device_attribute *attr,
+			     const char *buf, size_t len)
+{
+	struct daxkit_dev *ddev = attr_to_ddev(dev);
+	struct daxkit_region *region = ddev->region;
+	unsigned long long start, end;
+	int rc, n = 0;
+
+	if (sscanf(buf, "%llx-%llx%n", &start, &end, &n) != 2 || *skip_spaces(buf + n))
+		return -EINVAL;
+	if (end < start || start < region->res.start || end > region->res.end ||
+	    !IS_ALIGNED(start, ddev->align) || !IS_ALIGNED(end + 1, ddev->align))
+		return -EINVAL;
+	rc = daxkit_dev_lock_for_change(ddev);
+	if (rc)
+		return rc;
+	rc = daxkit_dev_add_range(ddev, start, end - start + 1);
+	daxkit_dev_unlock(ddev);
+	return rc ? rc : len;
+}
+static DEVICE_ATTR_WO(mapping);
+
+static ssize_t resource_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	struct daxkit_dev *ddev = attr_to_ddev(dev);
+	u64 start;
+
+	mutex_lock(&ddev->region->lock);
+	start = ddev->nr_range ? ddev->ranges[0].res->start : ddev->region->res.start;
+	mutex_unlock(&ddev->region->lock);
+	return sysfs_emit(buf, "%#llx\n", start);
+}
+static DEVICE_ATTR(resource, 0400, resource_show, NULL);
+
+static ssize_t numa_node_show(struct device *dev, struct device_attribute *attr,
+			      char *buf)
+{
+	return sysfs_emit(buf, "%d\n", dev_to_node(dev));
+}
+static DEVICE_ATTR_RO(numa_node);
+
+static ssize_t target_node_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", attr_to_ddev(dev)->region->target_node);
+}
+static DEVICE_ATTR_RO(target_node);
+
+static ssize_t modalias_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	return sysfs_emit(buf, DAXKIT_MODALIAS_FMT "*\n", 0);
+}
+static DEVICE_ATTR_RO(modalias);
+
+static struct attribute *daxkit_dev_attrs[] = {
+	&dev_attr_size.attr,
+	&dev_attr_align.attr,
+	&dev_attr_mapping.attr,
+	&dev_attr_resource.attr,
+	&dev_attr_numa_node.attr,
+	&dev_attr_target_node.attr,
+	&dev_attr_modalias.attr,
+	NULL,
+};
+
+static const struct attribute_group daxkit_dev_group = {
+	.attrs = daxkit_dev_attrs,
+};
+
+static const struct attribute_group *daxkit_dev_groups[] = {
+	&daxkit_dev_group,
+	NULL,
+};
+
+static void daxkit_region_release(struct kref *kref)
+{
+	struct daxkit_region *region = container_of(kref, struct daxkit_region, kref);
+
+	ida_destroy(&region->ida);
+	kfree(region);
+}
+
+static void daxkit_dev_release(struct device *dev)
+{
+	struct daxkit_dev *ddev = attr_to_ddev(dev);
+	struct daxkit_region *region = ddev->region;
+
+	dax_core_put(ddev->dax_dev);
+	ida_free(&dax_core_minor_ida, MINOR(dev->devt));
+	ida_free(&region->ida, ddev->id);
+	kfree(ddev->ranges);
+	kfree(ddev);
+	kref_put(&region->kref, daxkit_region_release);
+}
+
+static const struct device_type daxkit_dev_type = {
+	.name = "daxkit",
+	.release = daxkit_dev_release,
+	.groups = daxkit_dev_groups,
+};
+
+/* ---- the bus ---- */
+
+static int daxkit_bus_match(struct device *dev, DAXKIT_BUS_MATCH_DRV_CONST struct device_driver *drv)
+{
+	return dev->type == &daxkit_dev_type;
+}
+
+static int daxkit_bus_uevent(DAXKIT_BUS_UEVENT_DEV_CONST struct device *dev,
+			     struct kobj_uevent_env *env)
+{
+	return add_uevent_var(env, "MODALIAS=" DAXKIT_MODALIAS_FMT, 0);
+}
+
+static struct dax_core_driver *to_dax_core_driver(struct device_driver *drv)
+{
+	return container_of(drv, struct dax_core_driver, drv);
+}
+
+static int daxkit_bus_probe(struct device *dev)
+{
+	struct dax_core_driver *ddrv = to_dax_core_driver(dev->driver);
+	struct daxkit_dev *ddev = attr_to_ddev(dev);
+	struct daxkit_region *region = ddev->region;
+	int rc;
+
+	mutex_lock(&region->lock);
+	rc = (ddev->dead || !daxkit_dev_size(ddev)) ? -ENXIO : 0;
+	mutex_unlock(&region->lock);
+	if (rc)
+		return rc;
+	rc = ddrv->probe ? ddrv->probe(ddev) : 0;
+	if (rc)
+		return rc;
+	mutex_lock(&region->lock);
+	if (region->seed == ddev)
+		region->seed = NULL;
+	mutex_unlock(&region->lock);
+	return 0;
+}
+
+static DAXKIT_BUS_REMOVE_RET daxkit_bus_remove(struct device *dev)
+{
+	struct dax_core_driver *ddrv = to_dax_core_driver(dev->driver);
+
+	if (ddrv->remove)
+		ddrv->remove(attr_to_ddev(dev));
+	DAXKIT_BUS_REMOVE_RETURN;
+}
+
+static struct bus_type dax_core_bus_type = {
+	.name = "daxkit",
+	.match = daxkit_bus_match,
+	.uevent = daxkit_bus_uevent,
+	.probe = daxkit_bus_probe,
+	.remove = daxkit_bus_remove,
+};
+
+/**
+ * dax_core_driver_register() - register a driver of daxkit devices
+ * @ddrv: the driver; set @ddrv->drv.name, leave its bus unset
+ *
+ * Return: 0, -EINVAL when @ddrv->drv already names a bus, or the error of
+ * driver_register().
+ */
+int dax_core_driver_register(struct dax_core_driver *ddrv)
+{
+	if (ddrv->drv.bus)
+		return -EINVAL;
+	ddrv->drv.bus = &dax_core_bus_type;
+	return driver_register(&ddrv->drv);
 }
 DAXKIT_EXPORT(dax_core_driver_register);
 
 /**
- * dax_core_driver_unregister() - unregister a driver from the daxkit bus
- * @drv: a driver that dax_core_driver_register() registered
+ * dax_core_driver_unregister() - unregister a daxkit driver
+ * @ddrv: a driver dax_core_driver_register() registered
  */
-void dax_core_driver_unregister(struct device_driver *drv)
+void dax_core_driver_unregister(struct dax_core_driver *ddrv)
 {
-	driver_unregister(drv);
-	drv->bus = NULL;
+	driver_unregister(&ddrv->drv);
+	ddrv->drv.bus = NULL;
 }
 DAXKIT_EXPORT(dax_core_driver_unregister);
+
+/* ---- devices ---- */
+
+static struct daxkit_dev *daxkit_dev_alloc(struct daxkit_region *region)
+{
+	struct dax_core_device *dax_dev;
+	struct daxkit_dev *ddev;
+	int id, minor, rc;
+
+	ddev = kzalloc(sizeof(*ddev), GFP_KERNEL);
+	if (!ddev)
+		return ERR_PTR(-ENOMEM);
+	id = ida_alloc(&region->ida, GFP_KERNEL);
+	if (id < 0) {
+		rc = id;
+		goto err_id;
+	}
+	minor = ida_alloc_max(&dax_core_minor_ida, MINORMASK, GFP_KERNEL);
+	if (minor < 0) {
+		rc = minor;
+		goto err_minor;
+	}
+	dax_dev = dax_core_alloc(region->private, region->ops);
+	if (IS_ERR(dax_dev)) {
+		rc = PTR_ERR(dax_dev);
+		goto err_dax;
+	}
+	ddev->dax_dev = dax_dev;
+	ddev->id = id;
+	ddev->region = region;
+	ddev->align = region->align;
+	kref_get(&region->kref);
+	device_initialize(&ddev->dev);
+	ddev->dev.parent = region->dev;
+	ddev->dev.bus = &dax_core_bus_type;
+	ddev->dev.type = &daxkit_dev_type;
+	ddev->dev.devt = MKDEV(MAJOR(dax_core_devt), minor);
+	set_dev_node(&ddev->dev, dev_to_node(region->dev));
+	return ddev;
+
+err_dax:
+	ida_free(&dax_core_minor_ida, minor);
+err_minor:
+	ida_free(&region->ida, id);
+err_id:
+	kfree(ddev);
+	return ERR_PTR(rc);
+}
+
+static int daxkit_dev_add_mappings(struct daxkit_dev *ddev)
+{
+	struct daxkit_mapping *m;
+	int i;
+
+	for (i = 0; i < ddev->nr_range; i++) {
+		m = daxkit_mapping_add(ddev, i);
+		if (IS_ERR(m))
+			return PTR_ERR(m);
+		ddev->ranges[i].mapping = m;
+	}
+	return 0;
+}
+
+/*
+ * Tear down a device that has already left its region's list: end all
+ * access, remove its mappingN children while their parent's sysfs
+ * directory still exists, unbind and remove it, and only then give its
+ * memory back to the region.
+ */
+static void daxkit_dev_unregister(struct daxkit_dev *ddev)
+{
+	struct daxkit_region *region = ddev->region;
+	int i;
+
+	dax_core_kill(ddev->dax_dev);
+	mutex_lock(&region->lock);
+	for (i = 0; i < ddev->nr_range; i++) {
+		if (ddev->ranges[i].mapping)
+			device_unregister(&ddev->ranges[i].mapping->dev);
+		ddev->ranges[i].mapping = NULL;
+	}
+	mutex_unlock(&region->lock);
+	device_del(&ddev->dev);
+	mutex_lock(&region->lock);
+	while (ddev->nr_range)
+		daxkit_dev_drop_last_range(ddev);
+	mutex_unlock(&region->lock);
+	put_device(&ddev->dev);
+}
+
+/* With the region locked: take @ddev out of it, for deletion. */
+static void daxkit_dev_detach(struct daxkit_dev *ddev)
+{
+	struct daxkit_region *region = ddev->region;
+
+	lockdep_assert_held(&region->lock);
+	ddev->dead = true;
+	list_del_init(&ddev->node);
+	if (region->seed == ddev)
+		region->seed = NULL;
+	if (region->youngest == ddev)
+		region->youngest = NULL;
+}
+
+/**
+ * dax_core_dev_create() - a new device daxkitR.N in @region
+ * @region: the region
+ * @size: bytes to take from the region's free space now; 0 for an empty
+ *	device that sysfs can size later
+ *
+ * The device gets the lowest free N, so deleting and creating again never
+ * makes a duplicate name (Req-33).  An empty device becomes the region's
+ * seed when it has none.
+ *
+ * Return: the device, or ERR_PTR(): -EINVAL for a size not a multiple of
+ * the region's alignment, -ENOSPC when the region lacks the space.
+ */
+struct daxkit_dev *dax_core_dev_create(struct daxkit_region *region, u64 size)
+{
+	struct daxkit_dev *ddev;
+	int rc;
+
+	if (!IS_ALIGNED(size, region->align))
+		return ERR_PTR(-EINVAL);
+	ddev = daxkit_dev_alloc(region);
+	if (IS_ERR(ddev))
+		return ddev;
+	rc = dev_set_name(&ddev->dev, "daxkit%d.%d", region->id, ddev->id);
+	if (rc)
+		goto err_put;
+
+	mutex_lock(&region->lock);
+	rc = size ? daxkit_dev_resize(ddev, size) : 0;
+	if (!rc) {
+		list_add_tail(&ddev->node, &region->devs);
+		if (!size && !region->seed)
+			region->seed = ddev;
+		region->youngest = ddev;
+	}
+	mutex_unlock(&region->lock);
+	if (rc)
+		goto err_put;
+
+	rc = device_add(&ddev->dev);
+	if (!rc) {
+		mutex_lock(&region->lock);
+		rc = daxkit_dev_add_mappings(ddev);
+		mutex_unlock(&region->lock);
+		if (!rc)
+			return ddev;
+		mutex_lock(&region->lock);
+		daxkit_dev_detach(ddev);
+		mutex_unlock(&region->lock);
+		daxkit_dev_unregister(ddev);
+		return ERR_PTR(rc);
+	}
+	mutex_lock(&region->lock);
+	daxkit_dev_detach(ddev);
+	while (ddev->nr_range)
+		daxkit_dev_drop_last_range(ddev);
+	mutex_unlock(&region->lock);
+err_put:
+	dax_core_kill(ddev->dax_dev);
+	put_device(&ddev->dev);
+	return ERR_PTR(rc);
+}
+DAXKIT_EXPORT(dax_core_dev_create);
+
+/* ---- region attributes ---- */
+
+static struct daxkit_region *dev_to_region(struct device *dev)
+{
+	return dev_get_drvdata(dev);
+}
+
+static ssize_t id_show(struct device *dev, struct device_attribute *attr,
+		       char *buf)
+{
+	return sysfs_emit(buf, "%d\n", dev_to_region(dev)->id);
+}
+static DEVICE_ATTR_RO(id);
+
+static ssize_t region_size_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n",
+			  (unsigned long long)resource_size(&dev_to_region(dev)->res));
+}
+static struct device_attribute dev_attr_region_size =
+	__ATTR(size, 0444, region_size_show, NULL);
+
+static ssize_t region_align_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", dev_to_region(dev)->align);
+}
+static struct device_attribute dev_attr_region_align =
+	__ATTR(align, 0400, region_align_show, NULL);
+
+static ssize_t available_size_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	struct daxkit_region *region = dev_to_region(dev);
+	u64 avail;
+
+	mutex_lock(&region->lock);
+	avail = daxkit_region_avail(region);
+	mutex_unlock(&region->lock);
+	return sysfs_emit(buf, "%llu\n", avail);
+}
+static DEVICE_ATTR_RO(available_size);
+
+static ssize_t seed_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	struct daxkit_region *region = dev_to_region(dev);
+	ssize_t rc;
+
+	mutex_lock(&region->lock);
+	rc = sysfs_emit(buf, "%s\n", region->seed ? dev_name(&region->seed->dev) : "");
+	mutex_unlock(&region->lock);
+	return rc;
+}
+static DEVICE_ATTR_RO(seed);
+
+static ssize_t create_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	struct daxkit_region *region = dev_to_region(dev);
+	ssize_t rc;
+
+	mutex_lock(&region->lock);
+	rc = sysfs_emit(buf, "%s\n",
+			region->youngest ? dev_name(&region->youngest->dev) : "");
+	mutex_unlock(&region->lock);
+	return rc;
+}
+
+static ssize_t create_store(struct device *dev, struct device_attribute *attr,
+			    const char *buf, size_t len)
+{
+	struct daxkit_region *region = dev_to_region(dev);
+	struct daxkit_dev *ddev;
+	u64 avail;
+	int rc, val;
+
+	rc = kstrtoint(buf, 0, &val);
+	if (rc)
+		return rc;
+	if (val != 1)
+		return -EINVAL;
+	mutex_lock(&region->lock);
+	avail = daxkit_region_avail(region);
+	mutex_unlock(&region->lock);
+	if (!avail)
+		return -ENOSPC;
+	ddev = dax_core_dev_create(region, 0);
+	return IS_ERR(ddev) ? PTR_ERR(ddev) : len;
+}
+static DEVICE_ATTR_RW(create);
+
+static ssize_t delete_store(struct device *dev, struct device_attribute *attr,
+			    const char *buf, size_t len)
+{
+	struct daxkit_region *region = dev_to_region(dev);
+	struct daxkit_dev *ddev = NULL, *d;
+	char name[32];
+	int rc = -ENXIO;
+
+	if (strscpy(name, buf, sizeof(name)) < 0)
+		return -EINVAL;
+	mutex_lock(&region->lock);
+	list_for_each_entry(d, &region->devs, node) {
+		if (!strcmp(dev_name(&d->dev), strim(name))) {
+			ddev = d;
+			get_device(&ddev->dev);
+			break;
+		}
+	}
+	mutex_unlock(&region->lock);
+	if (!ddev)
+		return -ENXIO;
+
+	device_lock(&ddev->dev);
+	mutex_lock(&region->lock);
+	if (ddev->dead)
+		rc = -ENXIO;
+	else if (ddev->dev.driver || daxkit_dev_size(ddev) || ddev->id == 0)
+		rc = -EBUSY;	/* device 0 stays, as in-tree */
+	else
+		rc = 0;
+	if (!rc)
+		daxkit_dev_detach(ddev);
+	mutex_unlock(&region->lock);
+	device_unlock(&ddev->dev);
+	if (!rc)
+		daxkit_dev_unregister(ddev);
+	put_device(&ddev->dev);
+	return rc ? rc : len;
+}
+static DEVICE_ATTR_WO(delete);
+
+static struct attribute *daxkit_region_attrs[] = {
+	&dev_attr_id.attr,
+	&dev_attr_region_size.attr,
+	&dev_attr_region_align.attr,
+	&dev_attr_available_size.attr,
+	&dev_attr_seed.attr,
+	&dev_attr_create.attr,
+	&dev_attr_delete.attr,
+	NULL,
+};
+
+static const struct attribute_group daxkit_region_group = {
+	.name = "daxkit_region",
+	.attrs = daxkit_region_attrs,
+};
+
+/**
+ * dax_core_region_create() - a region of persistent memory for daxkit
+ * @parent: the provider's device; it gets the "daxkit_region" group and
+ *	its driver data points at the region (it must have none of its own)
+ * @info: the region's id, range, alignment, node and provider ops
+ *
+ * The region starts with no device; the provider creates them with
+ * dax_core_dev_create(), users through the region's create attribute.
+ *
+ * Return: the region, or ERR_PTR(): -EINVAL for a bad range or
+ * alignment, -EBUSY when @parent already has driver data, -ENOMEM.
+ */
+struct daxkit_region *dax_core_region_create(struct device *parent,
+					     const struct daxkit_region_info *info)
+{
+	struct daxkit_region *region;
+	int rc;
+
+	if (!info->size || info->id < 0 || !daxkit_align_valid(info->align) ||
+	    !IS_ALIGNED(info->start, info->align) ||
+	    !IS_ALIGNED(info->size, info->align) ||
+	    info->start + info->size - 1 < info->start ||
+	    !info->ops || !info->ops->direct_access || !info->ops->zero_page_range)
+		return ERR_PTR(-EINVAL);
+	if (dev_get_drvdata(parent))
+		return ERR_PTR(-EBUSY);
+	region = kzalloc(sizeof(*region), GFP_KERNEL);
+	if (!region)
+		return ERR_PTR(-ENOMEM);
+	region->id = info->id;
+	region->dev = parent;
+	snprintf(region->res_name, sizeof(region->res_name), "daxkit_region%d", info->id);
+	region->res.name = region->res_name;
+	region->res.start = info->start;
+	region->res.end = info->start + info->size - 1;
+	region->res.flags = IORESOURCE_MEM;
+	region->align = info->align;
+	region->target_node = info->target_node;
+	region->private = info->private;
+	region->ops = info->ops;
+	ida_init(&region->ida);
+	kref_init(&region->kref);
+	mutex_init(&region->lock);
+	INIT_LIST_HEAD(&region->devs);
+
+	dev_set_drvdata(parent, region);
+	rc = sysfs_create_group(&parent->kobj, &daxkit_region_group);
+	if (rc) {
+		dev_set_drvdata(parent, NULL);
+		kref_put(&region->kref, daxkit_region_release);
+		return ERR_PTR(rc);
+	}
+	return region;
+}
+DAXKIT_EXPORT(dax_core_region_create);
+
+/**
+ * dax_core_region_destroy() - remove a region and all its devices
+ * @region: the region
+ *
+ * Each device is killed (no access succeeds any more, mappings are torn
+ * down), unbound and removed; the region's memory is free for the
+ * provider once this returns.
+ */
+void dax_core_region_destroy(struct daxkit_region *region)
+{
+	struct daxkit_dev *ddev, *next;
+	LIST_HEAD(dying);
+
+	sysfs_remove_group(&region->dev->kobj, &daxkit_region_group);
+	mutex_lock(&region->lock);
+	list_for_each_entry_safe(ddev, next, &region->devs, node) {
+		daxkit_dev_detach(ddev);
+		list_add_tail(&ddev->node, &dying);
+	}
+	mutex_unlock(&region->lock);
+	list_for_each_entry_safe(ddev, next, &dying, node) {
+		list_del_init(&ddev->node);
+		daxkit_dev_unregister(ddev);
+	}
+	dev_set_drvdata(region->dev, NULL);
+	kref_put(&region->kref, daxkit_region_release);
+}
+DAXKIT_EXPORT(dax_core_region_destroy);
 
 int dax_core_bus_init(void)
 {

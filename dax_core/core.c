@@ -2,9 +2,10 @@
 /*
  * dax_core: the registry of the daxkit DAX stack.
  *
- * At this stage it owns the daxkit bus and the character-device region
- * that daxkit devices take their numbers from, and publishes the ABI
- * version its dependents check at load time.
+ * It owns the registry of dax_core_device objects (super.c), the daxkit
+ * bus with its regions and devices (bus.c), and the character-device
+ * region that daxkit devices take their numbers from, and publishes the
+ * ABI version its dependents check at load time.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -21,7 +22,7 @@
  */
 #define DAX_CORE_NR_MINORS	(MINORMASK + 1)
 
-static dev_t dax_core_devt;
+dev_t dax_core_devt;
 
 /**
  * dax_core_abi_version() - the ABI version this dax_core implements
@@ -40,10 +41,14 @@ static int __init dax_core_init(void)
 {
 	int rc;
 
+	rc = dax_core_fs_init();
+	if (rc)
+		return rc;
+
 	rc = alloc_chrdev_region(&dax_core_devt, 0, DAX_CORE_NR_MINORS,
 				 "daxkit");
 	if (rc)
-		return rc;
+		goto err_chrdev;
 
 	rc = dax_core_bus_init();
 	if (rc)
@@ -55,6 +60,8 @@ static int __init dax_core_init(void)
 
 err_bus:
 	unregister_chrdev_region(dax_core_devt, DAX_CORE_NR_MINORS);
+err_chrdev:
+	dax_core_fs_exit();
 	return rc;
 }
 
@@ -62,6 +69,7 @@ static void __exit dax_core_exit(void)
 {
 	dax_core_bus_exit();
 	unregister_chrdev_region(dax_core_devt, DAX_CORE_NR_MINORS);
+	dax_core_fs_exit();
 }
 
 module_init(dax_core_init);

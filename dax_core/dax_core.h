@@ -5,5 +5,9 @@
 
 int dax_core_bus_init(void);
 void dax_core_bus_exit(void);
+int dax_core_fs_init(void);
+void dax_core_fs_exit(void);
+
+extern dev_t dax_core_devt;
 
 #endif /* _DAX_CORE_PRIVATE_H */

@@ -2,8 +2,8 @@
 /*
  * dax_dev: the mappable character device of daxkit (device-dax semantics).
  *
- * At this stage it checks the core's ABI and registers its driver on the
- * daxkit bus; the devices it serves come with the regions of dax_core.
+ * At this stage it checks the core's ABI and binds to daxkit devices that
+ * have a size; the character device and mmap come next.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -11,10 +11,23 @@
 #include <linux/module.h>
 #include <daxkit/core.h>
 
-static struct device_driver dax_dev_driver = {
-	.name = "dax_dev",
-	.owner = THIS_MODULE,
-	.mod_name = KBUILD_MODNAME,
+static int dax_dev_probe(struct daxkit_dev *ddev)
+{
+	return 0;
+}
+
+static void dax_dev_remove(struct daxkit_dev *ddev)
+{
+}
+
+static struct dax_core_driver dax_dev_driver = {
+	.drv = {
+		.name = "dax_dev",
+		.owner = THIS_MODULE,
+		.mod_name = KBUILD_MODNAME,
+	},
+	.probe = dax_dev_probe,
+	.remove = dax_dev_remove,
 };
 
 static int __init dax_dev_init(void)
@@ -38,4 +51,5 @@ MODULE_AUTHOR("daxkit developers");
 MODULE_DESCRIPTION("daxkit: mappable character devices over persistent memory");
 MODULE_LICENSE("GPL");
 MODULE_VERSION(DAXKIT_MODULE_VERSION);
+MODULE_ALIAS("daxkit:t0*");
 DAXKIT_IMPORT_NS();

@@ -4,34 +4,20 @@
  *
  * It carries the name of the in-tree dax_pmem on purpose: installed under
  * updates/, it shadows that module, so `modprobe dax_pmem` starts daxkit.
- * At this stage it checks the core's ABI and registers its driver on the
- * daxkit bus.
+ * At this stage it checks the core's ABI; finding the memory comes next.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/device.h>
 #include <linux/module.h>
 #include <daxkit/core.h>
 
-static struct device_driver dax_pmem_driver = {
-	.name = "dax_pmem",
-	.owner = THIS_MODULE,
-	.mod_name = KBUILD_MODNAME,
-};
-
 static int __init dax_pmem_init(void)
 {
-	int rc;
-
-	rc = dax_core_abi_check(KBUILD_MODNAME);
-	if (rc)
-		return rc;
-	return dax_core_driver_register(&dax_pmem_driver);
+	return dax_core_abi_check(KBUILD_MODNAME);
 }
 
 static void __exit dax_pmem_exit(void)
 {
-	dax_core_driver_unregister(&dax_pmem_driver);
 }
 
 module_init(dax_pmem_init);

@@ -27,4 +27,25 @@
 #define DAXKIT_IMPORT_NS()
 #endif
 
+/* bus_type callbacks: const arguments and return types changed. */
+#ifdef HAVE_BUS_MATCH_CONST_DRV
+#define DAXKIT_BUS_MATCH_DRV_CONST	const
+#else
+#define DAXKIT_BUS_MATCH_DRV_CONST
+#endif
+
+#ifdef HAVE_BUS_UEVENT_CONST_DEV
+#define DAXKIT_BUS_UEVENT_DEV_CONST	const
+#else
+#define DAXKIT_BUS_UEVENT_DEV_CONST
+#endif
+
+#ifdef HAVE_BUS_REMOVE_VOID
+#define DAXKIT_BUS_REMOVE_RET		void
+#define DAXKIT_BUS_REMOVE_RETURN	return
+#else
+#define DAXKIT_BUS_REMOVE_RET		int
+#define DAXKIT_BUS_REMOVE_RETURN	return 0
+#endif
+
 #endif /* _DAXKIT_COMPAT_H */

@@ -12,6 +12,8 @@
 
 #include <linux/types.h>
 #include <linux/device.h>
+#include <linux/errno.h>
+#include <linux/printk.h>
 #include <daxkit/compat.h>
 
 #define DAX_CORE_ABI_MAJOR	1
@@ -33,9 +35,131 @@
 	DAX_CORE_ABI(DAX_CORE_ABI_MAJOR, DAX_CORE_ABI_MINOR)
 #endif
 
+struct block_device;
+struct cdev;
+struct iov_iter;
+struct dax_core_device;
+struct daxkit_region;
+struct daxkit_dev;
+
+/**
+ * struct dax_core_operations - what a provider does for its devices
+ * @direct_access: translate @pgoff to a kernel address and pfn for up to
+ *	@nr_pages pages; return how many pages are contiguous there (> 0), or
+ *	a negative errno.  Required.
+ * @zero_page_range: zero @nr_pages pages at @pgoff, clearing poison where
+ *	the media allows.  Required.
+ * @recovery_write: write @bytes from @iter at @addr (page @pgoff), clearing
+ *	poison on the way.  Optional.
+ * @flush: write back CPU caches for [@addr, @addr + @size).  Optional; the
+ *	architecture's persistent-memory writeback is used without it.
+ */
+struct dax_core_operations {
+	long (*direct_access)(struct dax_core_device *dax_dev, pgoff_t pgoff,
+			      long nr_pages, void **kaddr, unsigned long *pfn);
+	int (*zero_page_range)(struct dax_core_device *dax_dev, pgoff_t pgoff,
+			       size_t nr_pages);
+	size_t (*recovery_write)(struct dax_core_device *dax_dev, pgoff_t pgoff,
+				 void *addr, size_t bytes, struct iov_iter *iter);
+	void (*flush)(struct dax_core_device *dax_dev, void *addr, size_t size);
+};
+
+/**
+ * struct dax_core_holder_operations - what the holder of a device hears
+ * @notify_failure: [@offset, @offset + @len) of the device failed (or is
+ *	going away); @mf_flags are memory_failure()'s flags.
+ */
+struct dax_core_holder_operations {
+	int (*notify_failure)(struct dax_core_device *dax_dev, u64 offset,
+			      u64 len, int mf_flags);
+};
+
 u32 dax_core_abi_version(void);
-int dax_core_driver_register(struct device_driver *drv);
-void dax_core_driver_unregister(struct device_driver *drv);
+
+/* The registry: struct dax_core_device and its liveness. */
+struct dax_core_device *dax_core_alloc(void *private,
+				       const struct dax_core_operations *ops);
+void dax_core_kill(struct dax_core_device *dax_dev);
+void dax_core_put(struct dax_core_device *dax_dev);
+void dax_core_get(struct dax_core_device *dax_dev);
+int dax_core_read_lock(void);
+void dax_core_read_unlock(int id);
+bool dax_core_alive(struct dax_core_device *dax_dev);
+void *dax_core_private(struct dax_core_device *dax_dev);
+struct inode *dax_core_inode(struct dax_core_device *dax_dev);
+bool dax_core_supported(struct dax_core_device *dax_dev);
+struct cdev *dax_core_cdev(struct dax_core_device *dax_dev);
+struct dax_core_device *dax_core_from_cdev(struct cdev *cdev);
+
+/* Data access through the provider. */
+long dax_core_direct_access(struct dax_core_device *dax_dev, pgoff_t pgoff,
+			    long nr_pages, void **kaddr, unsigned long *pfn);
+int dax_core_zero_page_range(struct dax_core_device *dax_dev, pgoff_t pgoff,
+			     size_t nr_pages);
+size_t dax_core_recovery_write(struct dax_core_device *dax_dev, pgoff_t pgoff,
+			       void *addr, size_t bytes, struct iov_iter *iter);
+void dax_core_flush(struct dax_core_device *dax_dev, void *addr, size_t size);
+
+/* Holders and failure notices. */
+int dax_core_holder_register(struct dax_core_device *dax_dev, void *holder,
+			     const struct dax_core_holder_operations *ops);
+void dax_core_holder_unregister(struct dax_core_device *dax_dev, void *holder);
+void *dax_core_holder(struct dax_core_device *dax_dev);
+int dax_core_notify_failure(struct dax_core_device *dax_dev, u64 offset,
+			    u64 len, int mf_flags);
+
+/* Lookup. */
+int dax_core_add_host(struct dax_core_device *dax_dev, const char *name,
+		      struct block_device *bdev);
+struct dax_core_device *dax_core_get_by_name(const char *name);
+struct dax_core_device *dax_core_get_by_bdev(struct block_device *bdev,
+					     u64 *start_off);
+
+/* The daxkit bus: drivers, regions and devices. */
+
+/**
+ * struct dax_core_driver - a driver of daxkit devices (dax_dev)
+ * @drv: the driver-core driver; set its name, leave its bus unset
+ * @probe: bind to @ddev; -ENXIO for a device that cannot be served yet
+ * @remove: unbind from @ddev
+ */
+struct dax_core_driver {
+	struct device_driver drv;
+	int (*probe)(struct daxkit_dev *ddev);
+	void (*remove)(struct daxkit_dev *ddev);
+};
+
+int dax_core_driver_register(struct dax_core_driver *ddrv);
+void dax_core_driver_unregister(struct dax_core_driver *ddrv);
+
+/**
+ * struct daxkit_region_info - what a provider says of a new region
+ * @id: region id, unique among daxkit regions: devices are daxkit<id>.N
+ * @start: physical address of the region
+ * @size: its size in bytes
+ * @align: the largest device alignment the region supports (PAGE_SIZE,
+ *	PMD_SIZE or PUD_SIZE); devices may use it or a smaller one
+ * @target_node: the NUMA node the memory would be onlined to
+ * @private: the provider's, for its dax_core_operations
+ * @ops: the provider's operations, given to each device of the region
+ */
+struct daxkit_region_info {
+	int id;
+	phys_addr_t start;
+	u64 size;
+	unsigned int align;
+	int target_node;
+	void *private;
+	const struct dax_core_operations *ops;
+};
+
+struct daxkit_region *dax_core_region_create(struct device *parent,
+					     const struct daxkit_region_info *info);
+void dax_core_region_destroy(struct daxkit_region *region);
+struct daxkit_dev *dax_core_dev_create(struct daxkit_region *region, u64 size);
+struct device *dax_core_dev_device(struct daxkit_dev *ddev);
+struct dax_core_device *dax_core_dev_dax(struct daxkit_dev *ddev);
+struct daxkit_dev *dax_core_to_dev(struct device *dev);
 
 /**
  * dax_core_abi_check() - refuse to run against an incompatible dax_core

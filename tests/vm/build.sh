@@ -25,7 +25,7 @@ for v in main skew; do
 	tar -C "$DAXKIT_SRC" --exclude=.git --exclude='*.o' --exclude='*.ko' \
 		--exclude=compat/generated -cf - . | as_root tar -C "$out/$v" -xf -
 done
-in_root "$root" make -C "$inner/main" KDIR="$kdir" W=1 > "$out/main.log" 2>&1 ||
+in_root "$root" make -C "$inner/main" KDIR="$kdir" W=1 modules test-modules > "$out/main.log" 2>&1 ||
 	{ cat "$out/main.log" >&2; die "build against $kdir failed"; }
 in_root "$root" make -C "$inner/skew" KDIR="$kdir" DAXKIT_ABI_SKEW=1 > "$out/skew.log" 2>&1 ||
 	{ cat "$out/skew.log" >&2; die "ABI-skew build against $kdir failed"; }

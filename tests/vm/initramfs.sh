@@ -46,6 +46,8 @@ for m in dax_core dax_dev dax_pmem dax_fs_helper; do
 done
 depmod -b "$root" "$kver"
 
+mkdir -p "$root/test/kmod"
+cp "$mods"/tests/kmod/*.ko "$root/test/kmod/"
 mkdir -p "$root/test/abi-skew"
 for m in dax_dev dax_pmem dax_fs_helper; do
 	cp "$skew/$m/$m.ko" "$root/test/abi-skew/"

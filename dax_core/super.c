@@ -1,0 +1,640 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The registry: struct dax_core_device, an inode of daxkit's own pseudo
+ * filesystem that carries a provider's operations and private data, its
+ * holder, and its liveness.
+ *
+ * Liveness follows the kernel's device-dax rules.  Readers (data access,
+ * faults, failure notices) run under dax_core_read_lock(), which is SRCU
+ * so that they may sleep and allocate (Req-04); dax_core_kill() clears
+ * ALIVE and then waits for every reader, so once it returns no access
+ * succeeds and the holder is gone (Req-06).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/blkdev.h>
+#include <linux/cdev.h>
+#include <linux/fs.h>
+#include <linux/libnvdimm.h>
+#include <linux/list.h>
+#include <linux/module.h>
+#include <linux/mount.h>
+#include <linux/mutex.h>
+#include <linux/pseudo_fs.h>
+#include <linux/slab.h>
+#include <linux/srcu.h>
+#include <linux/string.h>
+#include <linux/uio.h>
+#include <daxkit/core.h>
+#include "dax_core.h"
+
+#define DAXKIT_FS_MAGIC		0x64616b74	/* "dakt" */
+
+enum dax_core_flags {
+	DAX_CORE_ALIVE,
+};
+
+/**
+ * struct dax_core_device - the registry's object
+ * @inode: its inode in the daxkit pseudo filesystem; its address_space is
+ *	where mappings of the device hang
+ * @cdev: the character device a mapper (dax_dev) adds for it
+ * @private: the provider's
+ * @ops: the provider's operations
+ * @flags: DAX_CORE_ALIVE
+ * @holder_data: the exclusive holder, or NULL
+ * @holder_ops: what the holder hears
+ * @name: the name it is found by, once added
+ * @bdev: the block device it serves, or NULL
+ * @list: its place in the lookup list
+ */
+struct dax_core_device {
+	struct inode inode;
+	struct cdev cdev;
+	void *private;
+	const struct dax_core_operations *ops;
+	unsigned long flags;
+	void *holder_data;
+	const struct dax_core_holder_operations *holder_ops;
+	char name[32];
+	struct block_device *bdev;
+	struct list_head list;
+};
+
+DEFINE_STATIC_SRCU(dax_core_srcu);
+static struct kmem_cache *dax_core_cache;
+static struct vfsmount *dax_core_mnt;
+static struct super_block *dax_core_sb;
+/* The devices that can be looked up; dead ones leave it at kill. */
+static LIST_HEAD(dax_core_hosts);
+static DEFINE_MUTEX(dax_core_hosts_lock);
+
+static struct dax_core_device *to_dax_core(struct inode *inode)
+{
+	return container_of(inode, struct dax_core_device, inode);
+}
+
+/**
+ * dax_core_read_lock() - enter a section where devices cannot die
+ *
+ * The section may sleep.  dax_core_kill() waits for it to end.
+ *
+ * Return: a cookie for dax_core_read_unlock().
+ */
+int dax_core_read_lock(void)
+{
+	return srcu_read_lock(&dax_core_srcu);
+}
+DAXKIT_EXPORT(dax_core_read_lock);
+
+/**
+ * dax_core_read_unlock() - leave a dax_core_read_lock() section
+ * @id: the cookie dax_core_read_lock() returned
+ */
+void dax_core_read_unlock(int id)
+{
+	srcu_read_unlock(&dax_core_srcu, id);
+}
+DAXKIT_EXPORT(dax_core_read_unlock);
+
+/**
+ * dax_core_alive() - whether @dax_dev still accepts access
+ * @dax_dev: the device
+ *
+ * Must be called under dax_core_read_lock() (Req-03): only there does the
+ * answer stay true until the section ends.  Lockdep checks it.
+ *
+ * Return: true until dax_core_kill() has begun.
+ */
+bool dax_core_alive(struct dax_core_device *dax_dev)
+{
+	RCU_LOCKDEP_WARN(!srcu_read_lock_held(&dax_core_srcu),
+			 "dax_core_alive() needs dax_core_read_lock()");
+	return test_bit(DAX_CORE_ALIVE, &dax_dev->flags);
+}
+DAXKIT_EXPORT(dax_core_alive);
+
+/**
+ * dax_core_supported() - whether @dax_dev can do DAX at all
+ * @dax_dev: the device, or NULL
+ *
+ * Return: false for NULL (Req-01) or a dead device, true otherwise.
+ */
+bool dax_core_supported(struct dax_core_device *dax_dev)
+{
+	bool ret;
+	int id;
+
+	if (!dax_dev)
+		return false;
+	id = dax_core_read_lock();
+	ret = dax_core_alive(dax_dev);
+	dax_core_read_unlock(id);
+	return ret;
+}
+DAXKIT_EXPORT(dax_core_supported);
+
+/**
+ * dax_core_private() - the provider's private data of @dax_dev
+ * @dax_dev: the device
+ *
+ * Return: the @private given to dax_core_alloc().
+ */
+void *dax_core_private(struct dax_core_device *dax_dev)
+{
+	return dax_dev->private;
+}
+DAXKIT_EXPORT(dax_core_private);
+
+/**
+ * dax_core_inode() - the inode of @dax_dev
+ * @dax_dev: the device
+ *
+ * Return: the inode whose address_space mappings of the device use.
+ */
+struct inode *dax_core_inode(struct dax_core_device *dax_dev)
+{
+	return &dax_dev->inode;
+}
+DAXKIT_EXPORT(dax_core_inode);
+
+/**
+ * dax_core_direct_access() - where pages of @dax_dev are
+ * @dax_dev: the device
+ * @pgoff: first page, in device pages
+ * @nr_pages: how many pages the caller wants, at least one
+ * @kaddr: set to the kernel address of @pgoff, unless NULL
+ * @pfn: set to the pfn of @pgoff, unless NULL
+ *
+ * Call under dax_core_read_lock().
+ *
+ * Return: the number of contiguous pages available at @pgoff (at most
+ * @nr_pages), -EINVAL for a bad @nr_pages, -ENXIO for a dead device or
+ * the provider's error.
+ */
+long dax_core_direct_access(struct dax_core_device *dax_dev, pgoff_t pgoff,
+			    long nr_pages, void **kaddr, unsigned long *pfn)
+{
+	long avail;
+
+	if (!dax_dev)
+		return -EOPNOTSUPP;
+	if (!dax_core_alive(dax_dev))
+		return -ENXIO;
+	if (nr_pages < 1)
+		return -EINVAL;
+	avail = dax_dev->ops->direct_access(dax_dev, pgoff, nr_pages, kaddr, pfn);
+	if (!avail)
+		return -ERANGE;
+	return min(avail, nr_pages);
+}
+DAXKIT_EXPORT(dax_core_direct_access);
+
+/**
+ * dax_core_zero_page_range() - zero pages of @dax_dev through its provider
+ * @dax_dev: the device
+ * @pgoff: first page
+ * @nr_pages: how many
+ *
+ * Call under dax_core_read_lock().
+ *
+ * Return: 0, -ENXIO for a dead device, or the provider's error.
+ */
+int dax_core_zero_page_range(struct dax_core_device *dax_dev, pgoff_t pgoff,
+			     size_t nr_pages)
+{
+	if (!dax_core_alive(dax_dev))
+		return -ENXIO;
+	return dax_dev->ops->zero_page_range(dax_dev, pgoff, nr_pages);
+}
+DAXKIT_EXPORT(dax_core_zero_page_range);
+
+/**
+ * dax_core_recovery_write() - write over poisoned pages of @dax_dev
+ * @dax_dev: the device
+ * @pgoff: page of @addr
+ * @addr: kernel address, from dax_core_direct_access()
+ * @bytes: how many bytes
+ * @iter: the data
+ *
+ * Call under dax_core_read_lock().
+ *
+ * Return: bytes written; 0 for a dead device or a provider that cannot.
+ */
+size_t dax_core_recovery_write(struct dax_core_device *dax_dev, pgoff_t pgoff,
+			       void *addr, size_t bytes, struct iov_iter *iter)
+{
+	if (!dax_core_alive(dax_dev) || !dax_dev->ops->recovery_write)
+		return 0;
+	return dax_dev->ops->recovery_write(dax_dev, pgoff, addr, bytes, iter);
+}
+DAXKIT_EXPORT(dax_core_recovery_write);
+
+/**
+ * dax_core_flush() - write CPU caches back to the media of @dax_dev
+ * @dax_dev: the device
+ * @addr: kernel address, from dax_core_direct_access()
+ * @size: bytes
+ *
+ * Uses the provider's flush, or the architecture's persistent-memory
+ * writeback.  Does nothing for a dead device.  Call under
+ * dax_core_read_lock().
+ */
+void dax_core_flush(struct dax_core_device *dax_dev, void *addr, size_t size)
+{
+	if (!dax_core_alive(dax_dev))
+		return;
+	if (dax_dev->ops->flush)
+		dax_dev->ops->flush(dax_dev, addr, size);
+	else
+		arch_wb_cache_pmem(addr, size);
+}
+DAXKIT_EXPORT(dax_core_flush);
+
+/**
+ * dax_core_holder_register() - become the exclusive holder of @dax_dev
+ * @dax_dev: the device
+ * @holder: the holder's cookie, not NULL
+ * @ops: what the holder hears
+ *
+ * Holding is 1:1, like claiming a block device: there is no chain of
+ * holders (Req-12).
+ *
+ * Return: 0; -EINVAL for a NULL @holder; -ENXIO for a dead device;
+ * -EBUSY when it already has a holder.
+ */
+int dax_core_holder_register(struct dax_core_device *dax_dev, void *holder,
+			     const struct dax_core_holder_operations *ops)
+{
+	int rc = 0, id;
+
+	if (!holder)
+		return -EINVAL;
+	id = dax_core_read_lock();
+	if (!dax_core_alive(dax_dev))
+		rc = -ENXIO;
+	else if (cmpxchg(&dax_dev->holder_data, NULL, holder))
+		rc = -EBUSY;
+	else
+		WRITE_ONCE(dax_dev->holder_ops, ops);
+	dax_core_read_unlock(id);
+	return rc;
+}
+DAXKIT_EXPORT(dax_core_holder_register);
+
+/**
+ * dax_core_holder_unregister() - stop holding @dax_dev
+ * @dax_dev: the device
+ * @holder: the cookie given to dax_core_holder_register()
+ *
+ * A no-op when @holder does not hold it (after kill, say).
+ */
+void dax_core_holder_unregister(struct dax_core_device *dax_dev, void *holder)
+{
+	if (READ_ONCE(dax_dev->holder_data) != holder)
+		return;
+	WRITE_ONCE(dax_dev->holder_ops, NULL);
+	cmpxchg(&dax_dev->holder_data, holder, NULL);
+}
+DAXKIT_EXPORT(dax_core_holder_unregister);
+
+/**
+ * dax_core_holder() - the holder of @dax_dev
+ * @dax_dev: the device
+ *
+ * Return: the holder's cookie, or NULL.
+ */
+void *dax_core_holder(struct dax_core_device *dax_dev)
+{
+	return READ_ONCE(dax_dev->holder_data);
+}
+DAXKIT_EXPORT(dax_core_holder);
+
+/**
+ * dax_core_notify_failure() - tell the holder of @dax_dev of a failure
+ * @dax_dev: the device
+ * @offset: byte offset of the failure in the device
+ * @len: its length
+ * @mf_flags: memory_failure() flags
+ *
+ * Runs under dax_core_read_lock() (Req-13).
+ *
+ * Return: -ENXIO for a dead device, -EOPNOTSUPP with no holder, else the
+ * holder's answer.
+ */
+int dax_core_notify_failure(struct dax_core_device *dax_dev, u64 offset,
+			    u64 len, int mf_flags)
+{
+	const struct dax_core_holder_operations *ops;
+	int rc, id;
+
+	id = dax_core_read_lock();
+	if (!dax_core_alive(dax_dev)) {
+		rc = -ENXIO;
+		goto out;
+	}
+	ops = READ_ONCE(dax_dev->holder_ops);
+	if (!READ_ONCE(dax_dev->holder_data) || !ops || !ops->notify_failure) {
+		rc = -EOPNOTSUPP;
+		goto out;
+	}
+	rc = ops->notify_failure(dax_dev, offset, len, mf_flags);
+out:
+	dax_core_read_unlock(id);
+	return rc;
+}
+DAXKIT_EXPORT(dax_core_notify_failure);
+
+/**
+ * dax_core_add_host() - make @dax_dev findable
+ * @dax_dev: the device, alive
+ * @name: the name dax_core_get_by_name() finds it by
+ * @bdev: the block device it serves, for dax_core_get_by_bdev(), or NULL
+ *
+ * The device leaves the lookup list when it is killed.
+ *
+ * Return: 0; -EINVAL for an empty or too long name; -EEXIST when the name
+ * or the block device is taken; -ENXIO for a dead device.
+ */
+int dax_core_add_host(struct dax_core_device *dax_dev, const char *name,
+		      struct block_device *bdev)
+{
+	struct dax_core_device *d;
+	int rc = 0;
+
+	if (!name || !*name || strlen(name) >= sizeof(dax_dev->name))
+		return -EINVAL;
+	mutex_lock(&dax_core_hosts_lock);
+	if (!test_bit(DAX_CORE_ALIVE, &dax_dev->flags) || !list_empty(&dax_dev->list)) {
+		rc = test_bit(DAX_CORE_ALIVE, &dax_dev->flags) ? -EEXIST : -ENXIO;
+		goto out;
+	}
+	list_for_each_entry(d, &dax_core_hosts, list) {
+		if (!strcmp(d->name, name) || (bdev && d->bdev == bdev)) {
+			rc = -EEXIST;
+			goto out;
+		}
+	}
+	strscpy(dax_dev->name, name, sizeof(dax_dev->name));
+	dax_dev->bdev = bdev;
+	list_add_tail(&dax_dev->list, &dax_core_hosts);
+out:
+	mutex_unlock(&dax_core_hosts_lock);
+	return rc;
+}
+DAXKIT_EXPORT(dax_core_add_host);
+
+/**
+ * dax_core_get_by_name() - find a device by the name it was added with
+ * @name: the name
+ *
+ * Return: the device with a reference the caller drops with
+ * dax_core_put(), or NULL when no live device has that name (Req-09).
+ */
+struct dax_core_device *dax_core_get_by_name(const char *name)
+{
+	struct dax_core_device *d, *found = NULL;
+
+	mutex_lock(&dax_core_hosts_lock);
+	list_for_each_entry(d, &dax_core_hosts, list) {
+		if (!strcmp(d->name, name)) {
+			found = d;
+			ihold(&d->inode);
+			break;
+		}
+	}
+	mutex_unlock(&dax_core_hosts_lock);
+	return found;
+}
+DAXKIT_EXPORT(dax_core_get_by_name);
+
+/**
+ * dax_core_get_by_bdev() - find the device that serves a block device
+ * @bdev: the block device, whole disk or partition
+ * @start_off: set to the byte offset of @bdev in the device, unless NULL
+ *
+ * A partition shares its disk's device; offsets given to the holder are
+ * whole-device offsets and a filesystem adds @start_off itself (Req-14).
+ *
+ * Return: the device, referenced (dax_core_put() it), or NULL.
+ */
+struct dax_core_device *dax_core_get_by_bdev(struct block_device *bdev,
+					     u64 *start_off)
+{
+	struct dax_core_device *d, *found = NULL;
+
+	mutex_lock(&dax_core_hosts_lock);
+	list_for_each_entry(d, &dax_core_hosts, list) {
+		if (d->bdev && d->bdev->bd_disk == bdev->bd_disk) {
+			found = d;
+			ihold(&d->inode);
+			break;
+		}
+	}
+	mutex_unlock(&dax_core_hosts_lock);
+	if (found && start_off)
+		*start_off = (u64)get_start_sect(bdev) << SECTOR_SHIFT;
+	return found;
+}
+DAXKIT_EXPORT(dax_core_get_by_bdev);
+
+/**
+ * dax_core_alloc() - a new, live device
+ * @private: the provider's, returned by dax_core_private()
+ * @ops: the provider's operations; direct_access and zero_page_range are
+ *	required
+ *
+ * Return: the device, with one reference, or ERR_PTR(-EINVAL) for bad
+ * @ops, ERR_PTR(-ENOMEM).  Never NULL, never ERR_PTR(0) (Req-11).
+ */
+struct dax_core_device *dax_core_alloc(void *private,
+				       const struct dax_core_operations *ops)
+{
+	struct dax_core_device *dax_dev;
+	struct inode *inode;
+
+	if (!ops || !ops->direct_access || !ops->zero_page_range)
+		return ERR_PTR(-EINVAL);
+	inode = new_inode(dax_core_sb);
+	if (!inode)
+		return ERR_PTR(-ENOMEM);
+	dax_dev = to_dax_core(inode);
+	inode->i_mode = S_IFCHR;
+	inode->i_flags = S_DAX;
+	dax_dev->private = private;
+	dax_dev->ops = ops;
+	set_bit(DAX_CORE_ALIVE, &dax_dev->flags);
+	return dax_dev;
+}
+DAXKIT_EXPORT(dax_core_alloc);
+
+/**
+ * dax_core_kill() - end all access to @dax_dev
+ * @dax_dev: the device
+ *
+ * Clears ALIVE, then waits for every dax_core_read_lock() section, so on
+ * return no new access or fault succeeds, failure notices get -ENXIO, the
+ * holder is gone and the device can no longer be looked up (Req-06).
+ * Mappings of its inode are torn down; the next access faults and finds
+ * it dead (Req-61).  May sleep; idempotent.
+ */
+void dax_core_kill(struct dax_core_device *dax_dev)
+{
+	if (!dax_dev)
+		return;
+	mutex_lock(&dax_core_hosts_lock);
+	clear_bit(DAX_CORE_ALIVE, &dax_dev->flags);
+	list_del_init(&dax_dev->list);
+	mutex_unlock(&dax_core_hosts_lock);
+	synchronize_srcu(&dax_core_srcu);
+	WRITE_ONCE(dax_dev->holder_ops, NULL);
+	WRITE_ONCE(dax_dev->holder_data, NULL);
+	unmap_mapping_range(dax_dev->inode.i_mapping, 0, 0, 1);
+}
+DAXKIT_EXPORT(dax_core_kill);
+
+/**
+ * dax_core_get() - take a reference on @dax_dev
+ * @dax_dev: the device
+ */
+void dax_core_get(struct dax_core_device *dax_dev)
+{
+	ihold(&dax_dev->inode);
+}
+DAXKIT_EXPORT(dax_core_get);
+
+/**
+ * dax_core_put() - drop a reference on @dax_dev
+ * @dax_dev: the device, or NULL
+ *
+ * The last put frees it; kill it first.
+ */
+void dax_core_put(struct dax_core_device *dax_dev)
+{
+	if (dax_dev)
+		iput(&dax_dev->inode);
+}
+DAXKIT_EXPORT(dax_core_put);
+
+/**
+ * dax_core_cdev() - the character device embedded in @dax_dev
+ * @dax_dev: the device
+ *
+ * Return: the cdev a mapper initialises and adds; its inode leads back to
+ * the device through dax_core_from_cdev().
+ */
+struct cdev *dax_core_cdev(struct dax_core_device *dax_dev)
+{
+	return &dax_dev->cdev;
+}
+DAXKIT_EXPORT(dax_core_cdev);
+
+/**
+ * dax_core_from_cdev() - the device a cdev is embedded in
+ * @cdev: a cdev from dax_core_cdev()
+ *
+ * Return: its device.
+ */
+struct dax_core_device *dax_core_from_cdev(struct cdev *cdev)
+{
+	return container_of(cdev, struct dax_core_device, cdev);
+}
+DAXKIT_EXPORT(dax_core_from_cdev);
+
+static struct inode *dax_core_alloc_inode(struct super_block *sb)
+{
+	struct dax_core_device *dax_dev;
+
+	dax_dev = kmem_cache_alloc(dax_core_cache, GFP_KERNEL);
+	if (!dax_dev)
+		return NULL;
+	/* The slab constructor ran once; a reused object needs resetting. */
+	dax_dev->private = NULL;
+	dax_dev->ops = NULL;
+	dax_dev->flags = 0;
+	dax_dev->holder_data = NULL;
+	dax_dev->holder_ops = NULL;
+	dax_dev->name[0] = '\0';
+	dax_dev->bdev = NULL;
+	return &dax_dev->inode;
+}
+
+static void dax_core_evict_inode(struct inode *inode)
+{
+	struct dax_core_device *dax_dev = to_dax_core(inode);
+
+	/* A provider that forgot dax_core_kill(): keep the list sound. */
+	if (WARN_ONCE(test_bit(DAX_CORE_ALIVE, &dax_dev->flags),
+		      "daxkit: dax_core_device put while alive\n"))
+		dax_core_kill(dax_dev);
+	truncate_inode_pages_final(&inode->i_data);
+	clear_inode(inode);
+}
+
+static void dax_core_free_inode(struct inode *inode)
+{
+	kmem_cache_free(dax_core_cache, to_dax_core(inode));
+}
+
+static void dax_core_init_once(void *obj)
+{
+	struct dax_core_device *dax_dev = obj;
+
+	memset(dax_dev, 0, sizeof(*dax_dev));
+	inode_init_once(&dax_dev->inode);
+	INIT_LIST_HEAD(&dax_dev->list);
+}
+
+static const struct super_operations dax_core_sops = {
+	.statfs = simple_statfs,
+	.alloc_inode = dax_core_alloc_inode,
+	.free_inode = dax_core_free_inode,
+	.evict_inode = dax_core_evict_inode,
+};
+
+static int dax_core_init_fs_context(struct fs_context *fc)
+{
+	struct pseudo_fs_context *ctx = init_pseudo(fc, DAXKIT_FS_MAGIC);
+
+	if (!ctx)
+		return -ENOMEM;
+	ctx->ops = &dax_core_sops;
+	return 0;
+}
+
+static struct file_system_type dax_core_fs_type = {
+	.name = "daxkit",
+	.init_fs_context = dax_core_init_fs_context,
+	.kill_sb = kill_anon_super,
+};
+
+int dax_core_fs_init(void)
+{
+	int rc;
+
+	dax_core_cache = kmem_cache_create("daxkit_cache",
+					   sizeof(struct dax_core_device), 0,
+					   SLAB_HWCACHE_ALIGN | SLAB_RECLAIM_ACCOUNT |
+					   SLAB_ACCOUNT, dax_core_init_once);
+	if (!dax_core_cache)
+		return -ENOMEM;
+
+	dax_core_mnt = kern_mount(&dax_core_fs_type);
+	if (IS_ERR(dax_core_mnt)) {
+		rc = PTR_ERR(dax_core_mnt);
+		goto err_mount;
+	}
+	dax_core_sb = dax_core_mnt->mnt_sb;
+	return 0;
+
+err_mount:
+	kmem_cache_destroy(dax_core_cache);
+	return rc;
+}
+
+void dax_core_fs_exit(void)
+{
+	kern_unmount(dax_core_mnt);
+	rcu_barrier();
+	kmem_cache_destroy(dax_core_cache);
+}

@@ -81,7 +81,7 @@ static struct dax_core_device *to_dax_core(struct inode *inode)
  *
  * Return: a cookie for dax_core_read_unlock().
  */
-int dax_core_read_lock(void)
+int dax_core_read_lock(void) __acquires(&dax_core_srcu)
 {
 	return srcu_read_lock(&dax_core_srcu);
 }
@@ -91,7 +91,7 @@ DAXKIT_EXPORT(dax_core_read_lock);
  * dax_core_read_unlock() - leave a dax_core_read_lock() section
  * @id: the cookie dax_core_read_lock() returned
  */
-void dax_core_read_unlock(int id)
+void dax_core_read_unlock(int id) __releases(&dax_core_srcu)
 {
 	srcu_read_unlock(&dax_core_srcu, id);
 }

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # The daxkit bus ABI through sysfs, on a test region of dax_core_test:
-# every attribute read, create/resize/delete loops that leak nothing, bad
-# writes of every kind refused without a change or a log line, names from
-# the region id, and more than 256 devices at once.
+# every attribute read, create/resize/delete loops that leak nothing
+# (Req-11), bad writes of every kind refused without a change or a log
+# line (Req-29), names from the region id (Req-33), more than 256 devices
+# at once with a minor each (Req-31), unload with devices present (Req-61).
 . /tests/lib.sh
 
 MB=1048576
@@ -161,6 +162,31 @@ t=core-sysfs-300-devices-deleted
 left=$(ls $B | grep -c '^daxkit99\.')
 [ "$left" = 1 ] && [ "$(rd $R/available_size)" = $full ] && pass $t ||
 	fail $t "$left devices left, available $(rd $R/available_size)"
+
+# A device bound to dax_dev cannot be resized, realigned or deleted.
+t=core-sysfs-bound-device-busy
+modprobe dax_dev
+wr 1 $R/create > /dev/null
+n=$(rd $R/create)
+wr $((2 * MB)) $B/$n/size > /dev/null
+e=$(wr $n /sys/bus/daxkit/drivers/dax_dev/bind)
+if [ -n "$e" ] || [ ! -e $B/$n/driver ]; then
+	fail $t "bind $n to dax_dev: $e"
+elif ! wr $((4 * MB)) $B/$n/size | grep -q 'Device or resource busy'; then
+	fail $t "a bound device was resized"
+elif ! wr 4096 $B/$n/align | grep -q 'Device or resource busy'; then
+	fail $t "a bound device was realigned"
+elif ! wr $n $R/delete | grep -q 'Device or resource busy'; then
+	fail $t "a bound device was deleted"
+elif [ "$(rd $B/$n/size)" != $((2 * MB)) ]; then
+	fail $t "size changed to $(rd $B/$n/size)"
+elif [ -n "$(wr $n /sys/bus/daxkit/drivers/dax_dev/unbind)" ] || [ -n "$(wr 0 $B/$n/size)" ] ||
+	[ -n "$(wr $n $R/delete)" ]; then
+	fail $t "after unbind, $n could not be emptied and deleted"
+else
+	pass $t
+fi
+modprobe -r dax_dev
 
 # Unload with devices present: the region and its devices go.
 wr 1 $R/create > /dev/null

@@ -46,7 +46,12 @@ static void report(bool ok, const char *name)
 	pr_info("%sok %d %s\n", ok ? "" : "not ", test_nr, name);
 }
 
-/* A provider that records what reaches it. */
+/*
+ * Each test names the requirement of REQUIREMENTS.md it covers (Req-NN),
+ * in its KTAP name and in the table at the end.
+ *
+ * A provider that records what reaches it.
+ */
 static long fake_pages = 16;
 static int fake_da_calls, fake_zero_calls;
 
@@ -423,19 +428,19 @@ struct test {
 };
 
 static const struct test tests[] = {
-	{ "dax_core_req01_supported_null", t_supported_null },
-	{ "dax_core_req11_alloc_bad_ops", t_alloc_bad_ops },
+	{ "dax_core_req01_supported_null", t_supported_null },	/* Req-01 */
+	{ "dax_core_req11_alloc_bad_ops", t_alloc_bad_ops },	/* Req-11 */
 	{ "dax_core_alloc_alive", t_alloc_alive },
-	{ "dax_core_req10_access_through_ops", t_access_through_ops },
-	{ "dax_core_req12_holder_exclusive", t_holder_exclusive },
-	{ "dax_core_req13_notify_failure", t_notify_failure },
-	{ "dax_core_req06_kill", t_kill },
-	{ "dax_core_req04_req06_kill_while_reading", t_kill_while_reading },
-	{ "dax_core_req06_kill_while_held", t_kill_while_held },
-	{ "dax_core_req07_ref_outlives_kill", t_ref_outlives_kill },
-	{ "dax_core_req09_lookup", t_lookup },
-	{ "dax_core_req11_region_bad_args", t_region_bad_args },
-	{ "dax_core_req33_region_devices", t_region_devices },
+	{ "dax_core_req10_access_through_ops", t_access_through_ops },	/* Req-10 */
+	{ "dax_core_req12_holder_exclusive", t_holder_exclusive },	/* Req-12 */
+	{ "dax_core_req13_notify_failure", t_notify_failure },	/* Req-13 */
+	{ "dax_core_req06_kill", t_kill },	/* Req-06 */
+	{ "dax_core_req04_req06_kill_while_reading", t_kill_while_reading },	/* Req-04, Req-06 */
+	{ "dax_core_req06_kill_while_held", t_kill_while_held },	/* Req-06, Req-12 */
+	{ "dax_core_req07_ref_outlives_kill", t_ref_outlives_kill },	/* Req-07 */
+	{ "dax_core_req09_lookup", t_lookup },	/* Req-09 */
+	{ "dax_core_req11_region_bad_args", t_region_bad_args },	/* Req-11 */
+	{ "dax_core_req33_region_devices", t_region_devices },	/* Req-33, Req-61 (kill on destroy) */
 };
 
 static struct device *region_parent;

@@ -140,6 +140,25 @@ else
 	pass $t
 fi
 
+# 1G alignment where the CPU has 1G pages (pdpe1gb), refused elsewhere;
+# a 1G-aligned device gets 1G-aligned memory.
+t=core-sysfs-align-1g
+wr 1 $R/create > /dev/null
+n=$(rd $R/create)
+if grep -qw pdpe1gb /proc/cpuinfo; then
+	if [ -n "$(wr 1073741824 $B/$n/align)" ]; then
+		fail $t "align 1G refused though the CPU has pdpe1gb"
+	elif ! wr $((2 * MB)) $B/$n/size | grep -q 'Invalid argument'; then
+		fail $t "a 1G-aligned device took a 2M size"
+	else
+		pass $t
+	fi
+else
+	wr 1073741824 $B/$n/align | grep -q 'Invalid argument' && pass $t ||
+		fail $t "align 1G accepted without pdpe1gb"
+fi
+wr $n $R/delete > /dev/null
+
 # Req-31: more than 256 devices at once, each with its own minor.
 t=core-sysfs-300-devices
 i=0 why=

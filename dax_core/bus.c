@@ -17,6 +17,7 @@
 #include <linux/device.h>
 #include <linux/idr.h>
 #include <linux/ioport.h>
+#include <linux/libnvdimm.h>
 #include <linux/kref.h>
 #include <linux/module.h>
 #include <linux/mm.h>
@@ -58,8 +59,7 @@ struct daxkit_region {
 	char res_name[32];
 	unsigned int align;
 	int target_node;
-	void *private;
-	const struct dax_core_operations *ops;
+	void *kaddr;
 	struct ida ida;
 	struct kref kref;
 	struct mutex lock;		/* layout, devices, seed, youngest */
@@ -661,9 +661,12 @@ static int daxkit_bus_probe(struct device *dev)
 	mutex_unlock(&region->lock);
 	if (rc)
 		return rc;
+	dax_core_revive(ddev->dax_dev);
 	rc = ddrv->probe ? ddrv->probe(ddev) : 0;
-	if (rc)
+	if (rc) {
+		dax_core_kill(ddev->dax_dev);
 		return rc;
+	}
 	mutex_lock(&region->lock);
 	if (region->seed == ddev)
 		region->seed = NULL;
@@ -675,8 +678,12 @@ static DAXKIT_BUS_REMOVE_RET daxkit_bus_remove(struct device *dev)
 {
 	struct dax_core_driver *ddrv = to_dax_core_driver(dev->driver);
 
+	struct daxkit_dev *ddev = attr_to_ddev(dev);
+
+	/* No access outlives the binding: kill, which zaps mappings (Req-61). */
+	dax_core_kill(ddev->dax_dev);
 	if (ddrv->remove)
-		ddrv->remove(attr_to_ddev(dev));
+		ddrv->remove(ddev);
 	DAXKIT_BUS_REMOVE_RETURN;
 }
 
@@ -715,6 +722,130 @@ void dax_core_driver_unregister(struct dax_core_driver *ddrv)
 }
 DAXKIT_EXPORT(dax_core_driver_unregister);
 
+/* ---- data access: device offsets to the region's memory ---- */
+
+/**
+ * dax_core_dev_pgoff_to_phys() - the physical address of a device offset
+ * @ddev: the daxkit device
+ * @pgoff: page offset in the device
+ * @size: bytes that must be contiguous from there
+ *
+ * Stable while a driver is bound (sizes change only while unbound).
+ *
+ * Return: the physical address, or -1 when [@pgoff, +@size) is not inside
+ * one range of the device.
+ */
+phys_addr_t dax_core_dev_pgoff_to_phys(struct daxkit_dev *ddev, pgoff_t pgoff,
+				       unsigned long size)
+{
+	int i;
+
+	for (i = 0; i < ddev->nr_range; i++) {
+		struct daxkit_range *r = &ddev->ranges[i];
+		unsigned long nr = PHYS_PFN(resource_size(r->res));
+		phys_addr_t phys;
+
+		if (pgoff < r->pgoff || pgoff >= r->pgoff + nr)
+			continue;
+		phys = r->res->start + PFN_PHYS(pgoff - r->pgoff);
+		if (phys + size - 1 > r->res->end)
+			return -1;
+		return phys;
+	}
+	return -1;
+}
+DAXKIT_EXPORT(dax_core_dev_pgoff_to_phys);
+
+/**
+ * dax_core_dev_size() - the size of a daxkit device
+ * @ddev: the daxkit device
+ *
+ * Return: its size in bytes; stable while a driver is bound.
+ */
+u64 dax_core_dev_size(struct daxkit_dev *ddev)
+{
+	return daxkit_dev_size(ddev);
+}
+DAXKIT_EXPORT(dax_core_dev_size);
+
+/**
+ * dax_core_dev_align() - the fault and mapping granularity of a device
+ * @ddev: the daxkit device
+ *
+ * Return: PAGE_SIZE, PMD_SIZE or PUD_SIZE; stable while a driver is bound.
+ */
+unsigned int dax_core_dev_align(struct daxkit_dev *ddev)
+{
+	return ddev->align;
+}
+DAXKIT_EXPORT(dax_core_dev_align);
+
+/**
+ * dax_core_dev_has_memory() - whether the kernel reaches a device's memory
+ * @ddev: the daxkit device
+ *
+ * Return: false for devices of a region created without a kernel mapping
+ * (test regions): nothing may map or access them.
+ */
+bool dax_core_dev_has_memory(struct daxkit_dev *ddev)
+{
+	return ddev->region->kaddr != NULL;
+}
+DAXKIT_EXPORT(dax_core_dev_has_memory);
+
+static void *daxkit_phys_to_kaddr(struct daxkit_region *region, phys_addr_t phys)
+{
+	return region->kaddr + (phys - region->res.start);
+}
+
+static long daxkit_dev_direct_access(struct dax_core_device *dax_dev,
+				     pgoff_t pgoff, long nr_pages, void **kaddr,
+				     unsigned long *pfn)
+{
+	struct daxkit_dev *ddev = dax_core_private(dax_dev);
+	phys_addr_t phys = dax_core_dev_pgoff_to_phys(ddev, pgoff, PAGE_SIZE);
+	long avail = 0;
+	int i;
+
+	if (phys == (phys_addr_t)-1 || !ddev->region->kaddr)
+		return -ENXIO;
+	for (i = 0; i < ddev->nr_range; i++) {
+		struct resource *res = ddev->ranges[i].res;
+
+		if (phys >= res->start && phys <= res->end)
+			avail = PHYS_PFN(res->end + 1 - phys);
+	}
+	if (kaddr)
+		*kaddr = daxkit_phys_to_kaddr(ddev->region, phys);
+	if (pfn)
+		*pfn = PHYS_PFN(phys);
+	return min(avail, nr_pages);
+}
+
+static int daxkit_dev_zero_page_range(struct dax_core_device *dax_dev,
+				      pgoff_t pgoff, size_t nr_pages)
+{
+	void *kaddr;
+	long n;
+
+	while (nr_pages) {
+		n = daxkit_dev_direct_access(dax_dev, pgoff, nr_pages, &kaddr, NULL);
+		if (n < 0)
+			return n;
+		memset(kaddr, 0, n << PAGE_SHIFT);
+		arch_wb_cache_pmem(kaddr, n << PAGE_SHIFT);
+		pgoff += n;
+		nr_pages -= n;
+	}
+	return 0;
+}
+
+/* The operations of every daxkit device's registry object. */
+static const struct dax_core_operations daxkit_dev_dax_ops = {
+	.direct_access = daxkit_dev_direct_access,
+	.zero_page_range = daxkit_dev_zero_page_range,
+};
+
 /* ---- devices ---- */
 
 static struct daxkit_dev *daxkit_dev_alloc(struct daxkit_region *region)
@@ -736,7 +867,7 @@ static struct daxkit_dev *daxkit_dev_alloc(struct daxkit_region *region)
 		rc = minor;
 		goto err_minor;
 	}
-	dax_dev = dax_core_alloc(region->private, region->ops);
+	dax_dev = dax_core_alloc(ddev, &daxkit_dev_dax_ops);
 	if (IS_ERR(dax_dev)) {
 		rc = PTR_ERR(dax_dev);
 		goto err_dax;
@@ -1053,8 +1184,7 @@ struct daxkit_region *dax_core_region_create(struct device *parent,
 	if (!info->size || info->id < 0 || !daxkit_align_valid(info->align) ||
 	    !IS_ALIGNED(info->start, info->align) ||
 	    !IS_ALIGNED(info->size, info->align) ||
-	    info->start + info->size - 1 < info->start ||
-	    !info->ops || !info->ops->direct_access || !info->ops->zero_page_range)
+	    info->start + info->size - 1 < info->start)
 		return ERR_PTR(-EINVAL);
 	if (dev_get_drvdata(parent))
 		return ERR_PTR(-EBUSY);
@@ -1070,8 +1200,7 @@ struct daxkit_region *dax_core_region_create(struct device *parent,
 	region->res.flags = IORESOURCE_MEM;
 	region->align = info->align;
 	region->target_node = info->target_node;
-	region->private = info->private;
-	region->ops = info->ops;
+	region->kaddr = info->kaddr;
 	ida_init(&region->ida);
 	kref_init(&region->kref);
 	mutex_init(&region->lock);

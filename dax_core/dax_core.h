@@ -9,5 +9,7 @@ int dax_core_fs_init(void);
 void dax_core_fs_exit(void);
 
 extern dev_t dax_core_devt;
+struct dax_core_device;
+void dax_core_revive(struct dax_core_device *dax_dev);
 
 #endif /* _DAX_CORE_PRIVATE_H */

@@ -493,6 +493,12 @@ void dax_core_kill(struct dax_core_device *dax_dev)
 }
 DAXKIT_EXPORT(dax_core_kill);
 
+/* Make a killed device alive again: daxkit devices, when a driver binds. */
+void dax_core_revive(struct dax_core_device *dax_dev)
+{
+	set_bit(DAX_CORE_ALIVE, &dax_dev->flags);
+}
+
 /**
  * dax_core_get() - take a reference on @dax_dev
  * @dax_dev: the device

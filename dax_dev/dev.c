@@ -13,6 +13,9 @@
 
 static int dax_dev_probe(struct daxkit_dev *ddev)
 {
+	/* A region with no memory behind it (a test region) is not served. */
+	if (!dax_core_dev_has_memory(ddev))
+		return -ENXIO;
 	return 0;
 }
 

@@ -140,8 +140,9 @@ void dax_core_driver_unregister(struct dax_core_driver *ddrv);
  * @align: the largest device alignment the region supports (PAGE_SIZE,
  *	PMD_SIZE or PUD_SIZE); devices may use it or a smaller one
  * @target_node: the NUMA node the memory would be onlined to
- * @private: the provider's, for its dax_core_operations
- * @ops: the provider's operations, given to each device of the region
+ * @kaddr: where the kernel reaches @start (from memremap_pages()), or
+ *	NULL for a region with no memory behind it (test regions only:
+ *	its devices cannot be accessed or bound)
  */
 struct daxkit_region_info {
 	int id;
@@ -149,8 +150,7 @@ struct daxkit_region_info {
 	u64 size;
 	unsigned int align;
 	int target_node;
-	void *private;
-	const struct dax_core_operations *ops;
+	void *kaddr;
 };
 
 struct daxkit_region *dax_core_region_create(struct device *parent,
@@ -160,6 +160,11 @@ struct daxkit_dev *dax_core_dev_create(struct daxkit_region *region, u64 size);
 struct device *dax_core_dev_device(struct daxkit_dev *ddev);
 struct dax_core_device *dax_core_dev_dax(struct daxkit_dev *ddev);
 struct daxkit_dev *dax_core_to_dev(struct device *dev);
+phys_addr_t dax_core_dev_pgoff_to_phys(struct daxkit_dev *ddev, pgoff_t pgoff,
+				       unsigned long size);
+u64 dax_core_dev_size(struct daxkit_dev *ddev);
+unsigned int dax_core_dev_align(struct daxkit_dev *ddev);
+bool dax_core_dev_has_memory(struct daxkit_dev *ddev);
 
 /**
  * dax_core_abi_check() - refuse to run against an incompatible dax_core

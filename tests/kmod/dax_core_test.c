@@ -349,7 +349,7 @@ static bool t_region_bad_args(void)
 {
 	struct daxkit_region_info info = {
 		.id = 98, .start = TEST_BASE, .size = SZ_64M, .align = SZ_2M,
-		.target_node = NUMA_NO_NODE, .ops = &fake_ops,
+		.target_node = NUMA_NO_NODE,
 	};
 	struct device *parent = test_parent("daxkit_test_bad");
 	struct daxkit_region_info bad;
@@ -368,10 +368,6 @@ static bool t_region_bad_args(void)
 	bad.start += SZ_4K;
 	r = dax_core_region_create(parent, &bad);
 	CHECK(IS_ERR(r) && PTR_ERR(r) == -EINVAL);
-	bad = info;
-	bad.ops = NULL;
-	r = dax_core_region_create(parent, &bad);
-	CHECK(IS_ERR(r) && PTR_ERR(r) == -EINVAL);
 	dev_set_drvdata(parent, parent);
 	r = dax_core_region_create(parent, &info);
 	CHECK(IS_ERR(r) && PTR_ERR(r) == -EBUSY);
@@ -384,7 +380,7 @@ static bool t_region_devices(void)
 {
 	struct daxkit_region_info info = {
 		.id = 97, .start = TEST_BASE, .size = SZ_64M, .align = SZ_2M,
-		.target_node = NUMA_NO_NODE, .ops = &fake_ops,
+		.target_node = NUMA_NO_NODE,
 	};
 	struct device *parent = test_parent("daxkit_test_devs");
 	struct daxkit_dev *a, *b, *c;
@@ -451,7 +447,7 @@ static int make_test_region(void)
 	struct daxkit_region_info info = {
 		.id = region_id, .start = TEST_BASE,
 		.size = (u64)region_mb << 20, .align = SZ_2M,
-		.target_node = NUMA_NO_NODE, .ops = &fake_ops,
+		.target_node = NUMA_NO_NODE,
 	};
 	struct daxkit_dev *seed;
 

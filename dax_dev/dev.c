@@ -1,26 +1,226 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dax_dev: the mappable character device of daxkit (device-dax semantics).
- *
- * At this stage it checks the core's ABI and binds to daxkit devices that
- * have a size; the character device and mmap come next.
+ * dax_dev: the mappable character device of daxkit, /dev/daxkitR.N, with
+ * device-dax semantics: MAP_SHARED only; address, offset and length
+ * aligned to the device's alignment; faults served at exactly that size
+ * (a PTE for 4K, a PMD for 2M), never a silent fallback, SIGBUS where a
+ * fault cannot be served; the liveness section across a fault is SRCU
+ * (dax_core_read_lock), which may sleep to allocate page tables (Req-04,
+ * Req-16).  Unbinding kills the device, which zaps every mapping: the
+ * next access faults and gets SIGBUS (Req-06, Req-61).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cdev.h>
 #include <linux/device.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
 #include <linux/module.h>
+#include <linux/pagemap.h>
 #include <daxkit/core.h>
+#include <daxkit/compat_mm.h>
+
+static struct daxkit_dev *vmf_to_ddev(struct vm_fault *vmf)
+{
+	return vmf->vma->vm_file->private_data;
+}
+
+/* Checks common to mmap and every fault; rejections are ratelimited. */
+static int dax_dev_check_vma(struct daxkit_dev *ddev, struct vm_area_struct *vma,
+			     const char *what)
+{
+	struct device *dev = dax_core_dev_device(ddev);
+	unsigned long mask = dax_core_dev_align(ddev) - 1;
+
+	if (!(vma->vm_flags & VM_SHARED)) {
+		dev_info_ratelimited(dev, "%s: %s: private mapping refused\n",
+				     current->comm, what);
+		return -EINVAL;
+	}
+	if ((vma->vm_start & mask) || (vma->vm_end & mask) ||
+	    ((vma->vm_pgoff << PAGE_SHIFT) & mask)) {
+		dev_info_ratelimited(dev, "%s: %s: address, offset or length not aligned to %#lx\n",
+				     current->comm, what, mask + 1);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static vm_fault_t dax_dev_pte_fault(struct daxkit_dev *ddev, struct vm_fault *vmf)
+{
+	phys_addr_t phys;
+
+	if (dax_core_dev_align(ddev) > PAGE_SIZE)
+		return VM_FAULT_SIGBUS;
+	phys = dax_core_dev_pgoff_to_phys(ddev, vmf->pgoff, PAGE_SIZE);
+	if (phys == (phys_addr_t)-1)
+		return VM_FAULT_SIGBUS;
+	return daxkit_insert_pte(vmf, phys);
+}
+
+static vm_fault_t dax_dev_pmd_fault(struct daxkit_dev *ddev, struct vm_fault *vmf)
+{
+	unsigned long addr = vmf->address & PMD_MASK;
+	unsigned int align = dax_core_dev_align(ddev);
+	phys_addr_t phys;
+	pgoff_t pgoff;
+
+	if (align > PMD_SIZE)
+		return VM_FAULT_SIGBUS;
+	if (align < PMD_SIZE)
+		return VM_FAULT_FALLBACK;
+	if (addr < vmf->vma->vm_start || addr + PMD_SIZE > vmf->vma->vm_end)
+		return VM_FAULT_SIGBUS;
+	pgoff = linear_page_index(vmf->vma, addr);
+	phys = dax_core_dev_pgoff_to_phys(ddev, pgoff, PMD_SIZE);
+	if (phys == (phys_addr_t)-1)
+		return VM_FAULT_SIGBUS;
+	return daxkit_insert_pmd(vmf, phys);
+}
+
+static vm_fault_t dax_dev_fault_order(struct vm_fault *vmf, unsigned int order)
+{
+	struct daxkit_dev *ddev = vmf_to_ddev(vmf);
+	vm_fault_t ret = VM_FAULT_SIGBUS;
+	int id;
+
+	/* SRCU: the insert below may allocate page tables and sleep. */
+	id = dax_core_read_lock();
+	if (!dax_core_alive(dax_core_dev_dax(ddev)) ||
+	    dax_dev_check_vma(ddev, vmf->vma, "fault"))
+		goto out;
+	if (order == 0)
+		ret = dax_dev_pte_fault(ddev, vmf);
+	else if (order == PMD_SHIFT - PAGE_SHIFT)
+		ret = dax_dev_pmd_fault(ddev, vmf);
+	else
+		ret = VM_FAULT_FALLBACK;
+out:
+	dax_core_read_unlock(id);
+	return ret;
+}
+
+static vm_fault_t dax_dev_fault(struct vm_fault *vmf)
+{
+	return dax_dev_fault_order(vmf, 0);
+}
+
+#ifdef HAVE_HUGE_FAULT_PE_SIZE
+static vm_fault_t dax_dev_huge_fault(struct vm_fault *vmf, enum page_entry_size pe)
+{
+	return dax_dev_fault_order(vmf, pe == PE_SIZE_PTE ? 0 :
+				   pe == PE_SIZE_PMD ? PMD_SHIFT - PAGE_SHIFT :
+				   PUD_SHIFT - PAGE_SHIFT);
+}
+#else
+static vm_fault_t dax_dev_huge_fault(struct vm_fault *vmf, unsigned int order)
+{
+	return dax_dev_fault_order(vmf, order);
+}
+#endif
+
+/* A split below the device alignment would reach the huge-page BUG (Req-19). */
+static int dax_dev_may_split(struct vm_area_struct *vma, unsigned long addr)
+{
+	struct daxkit_dev *ddev = vma->vm_file->private_data;
+
+	return IS_ALIGNED(addr, dax_core_dev_align(ddev)) ? 0 : -EINVAL;
+}
+
+static unsigned long dax_dev_pagesize(struct vm_area_struct *vma)
+{
+	struct daxkit_dev *ddev = vma->vm_file->private_data;
+
+	return dax_core_dev_align(ddev);
+}
+
+static const struct vm_operations_struct dax_dev_vm_ops = {
+	.fault = dax_dev_fault,
+	.huge_fault = dax_dev_huge_fault,
+	DAXKIT_VM_OPS_SPLIT = dax_dev_may_split,
+	.pagesize = dax_dev_pagesize,
+};
+
+static int dax_dev_mmap(struct file *filp, struct vm_area_struct *vma)
+{
+	struct daxkit_dev *ddev = filp->private_data;
+	int rc = -ENXIO, id;
+
+	id = dax_core_read_lock();
+	if (dax_core_alive(dax_core_dev_dax(ddev)))
+		rc = dax_dev_check_vma(ddev, vma, "mmap");
+	dax_core_read_unlock(id);
+	if (rc)
+		return rc;
+	vma->vm_ops = &dax_dev_vm_ops;
+	daxkit_vm_flags_set(vma, VM_HUGEPAGE);
+	return 0;
+}
+
+/* Hand out addresses aligned to the device, so that aligned faults fit. */
+static unsigned long dax_dev_get_unmapped_area(struct file *filp, unsigned long addr,
+					       unsigned long len, unsigned long pgoff,
+					       unsigned long flags)
+{
+	struct daxkit_dev *ddev = filp ? filp->private_data : NULL;
+
+	if (ddev && dax_core_dev_align(ddev) == PMD_SIZE && !(flags & MAP_FIXED))
+		return thp_get_unmapped_area(filp, addr, len, pgoff, flags);
+	return daxkit_default_unmapped_area(filp, addr, len, pgoff, flags);
+}
+
+static int dax_dev_open(struct inode *inode, struct file *filp)
+{
+	struct dax_core_device *dax_dev = dax_core_from_cdev(inode->i_cdev);
+	struct inode *dinode = dax_core_inode(dax_dev);
+
+	/* Mappings hang off the device's inode, so kill can zap them all. */
+	inode->i_mapping = dinode->i_mapping;
+	inode->i_mapping->host = dinode;
+	filp->f_mapping = inode->i_mapping;
+	filp->f_wb_err = filemap_sample_wb_err(filp->f_mapping);
+	filp->private_data = dax_core_private(dax_dev);
+	inode->i_flags = S_DAX;
+	return 0;
+}
+
+static int dax_dev_release(struct inode *inode, struct file *filp)
+{
+	return 0;
+}
+
+static const struct file_operations dax_dev_fops = {
+	.llseek = noop_llseek,
+	.owner = THIS_MODULE,
+	.open = dax_dev_open,
+	.release = dax_dev_release,
+	.get_unmapped_area = dax_dev_get_unmapped_area,
+	.mmap = dax_dev_mmap,
+	DAXKIT_FOP_MAP_SYNC,
+};
 
 static int dax_dev_probe(struct daxkit_dev *ddev)
 {
+	struct device *dev = dax_core_dev_device(ddev);
+	struct cdev *cdev = dax_core_cdev(dax_core_dev_dax(ddev));
+
 	/* A region with no memory behind it (a test region) is not served. */
 	if (!dax_core_dev_has_memory(ddev))
 		return -ENXIO;
-	return 0;
+	/*
+	 * The cdev lives in the device's registry object and its kobject
+	 * holds the device: an open file keeps both alive (Req-07, Req-32).
+	 */
+	cdev_init(cdev, &dax_dev_fops);
+	cdev->owner = THIS_MODULE;
+	cdev_set_parent(cdev, &dev->kobj);
+	return cdev_add(cdev, dev->devt, 1);
 }
 
 static void dax_dev_remove(struct daxkit_dev *ddev)
 {
+	cdev_del(dax_core_cdev(dax_core_dev_dax(ddev)));
 }
 
 static struct dax_core_driver dax_dev_driver = {

@@ -54,6 +54,11 @@ for m in dax_dev dax_pmem dax_fs_helper; do
 done
 
 cp -r "$DAXKIT_SRC/tests/guest" "$root/tests"
+mkdir -p "$root/tests/bin"
+for c in "$DAXKIT_SRC"/tests/guest/src/*.c; do
+	gcc -static -O2 -Wall -Wextra -Werror -o "$root/tests/bin/$(basename "$c" .c)" "$c" ||
+		die "cannot build the guest program $c"
+done
 cp "$DAXKIT_SRC/tests/guest/init" "$root/init"
 chmod +x "$root/init" "$root"/tests/*.sh
 

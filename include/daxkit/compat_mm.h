@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * daxkit: one spelling of the memory-management APIs that changed between
+ * the kernels we build for, chosen by the HAVE_* probes of compat/.
+ */
+#ifndef _DAXKIT_COMPAT_MM_H
+#define _DAXKIT_COMPAT_MM_H
+
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/huge_mm.h>
+#include <linux/sched/mm.h>
+#include <daxkit/compat.h>
+
+#ifdef HAVE_VM_OPS_MAY_SPLIT
+#define DAXKIT_VM_OPS_SPLIT	.may_split
+#else
+#define DAXKIT_VM_OPS_SPLIT	.split
+#endif
+
+static inline void daxkit_vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
+{
+#ifdef HAVE_VM_FLAGS_SET
+	vm_flags_set(vma, flags);
+#else
+	vma->vm_flags |= flags;
+#endif
+}
+
+#ifdef HAVE_FOP_MMAP_SYNC
+#define DAXKIT_FOP_MAP_SYNC	.fop_flags = FOP_MMAP_SYNC
+#else
+#define DAXKIT_FOP_MAP_SYNC	.mmap_supported_flags = MAP_SYNC
+#endif
+
+#ifdef HAVE_MM_GET_UNMAPPED_AREA_FILP
+#define daxkit_default_unmapped_area(filp, addr, len, pgoff, flags) \
+	mm_get_unmapped_area(filp, addr, len, pgoff, flags)
+#elif defined(HAVE_MM_GET_UNMAPPED_AREA_MM)
+#define daxkit_default_unmapped_area(filp, addr, len, pgoff, flags) \
+	mm_get_unmapped_area(current->mm, filp, addr, len, pgoff, flags)
+#else
+#define daxkit_default_unmapped_area(filp, addr, len, pgoff, flags) \
+	current->mm->get_unmapped_area(filp, addr, len, pgoff, flags)
+#endif
+
+#ifdef HAVE_PFN_T
+#include <linux/pfn_t.h>
+
+/* Device pages, with struct pages, so get_user_pages works (Req-28). */
+static inline vm_fault_t daxkit_insert_pte(struct vm_fault *vmf, phys_addr_t phys)
+{
+	return vmf_insert_mixed(vmf->vma, vmf->address,
+				phys_to_pfn_t(phys, PFN_DEV | PFN_MAP));
+}
+
+static inline vm_fault_t daxkit_insert_pmd(struct vm_fault *vmf, phys_addr_t phys)
+{
+	return vmf_insert_pfn_pmd(vmf, phys_to_pfn_t(phys, PFN_DEV | PFN_MAP),
+				  vmf->flags & FAULT_FLAG_WRITE);
+}
+#endif
+
+#endif /* _DAXKIT_COMPAT_MM_H */

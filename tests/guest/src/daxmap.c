@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * daxmap: guest-side checks of a /dev/daxkitR.N mapping.
+ *
+ *   daxmap DEV write OFF LEN SEED    map, fill with a pattern, verify
+ *   daxmap DEV verify OFF LEN SEED   map, verify the pattern (persistence)
+ *   daxmap DEV refuse-private        MAP_PRIVATE is refused with EINVAL
+ *   daxmap DEV refuse-unaligned ALIGN  offset and length below ALIGN refused
+ *   daxmap DEV map-sync              MAP_SHARED_VALIDATE|MAP_SYNC accepted
+ *   daxmap DEV faults LEN            touch LEN bytes; print the minor faults taken
+ *   daxmap DEV pagesize              print smaps KernelPageSize of the mapping, kB
+ *   daxmap DEV split ALIGN           munmap of one page inside an ALIGN mapping refused
+ *   daxmap DEV touch-loop            map, touch forever; exit 0 on SIGBUS
+ *
+ * Prints one line; exits 0 when the check holds, 1 when not.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#ifndef MAP_SHARED_VALIDATE
+#define MAP_SHARED_VALIDATE 0x03
+#endif
+#ifndef MAP_SYNC
+#define MAP_SYNC 0x80000
+#endif
+
+static int fd;
+
+static void *map(size_t len, off_t off, int flags)
+{
+	return mmap(NULL, len, PROT_READ | PROT_WRITE, flags, fd, off);
+}
+
+static uint64_t pattern(uint64_t seed, uint64_t i)
+{
+	return (seed * 0x9e3779b97f4a7c15ULL) ^ (i * 0xff51afd7ed558ccdULL);
+}
+
+static int fail(const char *fmt, const char *what)
+{
+	printf("fail: ");
+	printf(fmt, what);
+	printf(" (%s)\n", strerror(errno));
+	return 1;
+}
+
+static int do_pattern(int write, off_t off, size_t len, uint64_t seed)
+{
+	uint64_t *p = map(len, off, MAP_SHARED), i;
+
+	if (p == MAP_FAILED)
+		return fail("%s", "mmap");
+	for (i = 0; write && i < len / 8; i++)
+		p[i] = pattern(seed, i);
+	for (i = 0; i < len / 8; i++) {
+		if (p[i] != pattern(seed, i)) {
+			printf("fail: word %llu differs\n", (unsigned long long)i);
+			return 1;
+		}
+	}
+	munmap(p, len);
+	printf("ok\n");
+	return 0;
+}
+
+static int expect_einval(void *p, const char *what)
+{
+	if (p != MAP_FAILED) {
+		printf("fail: %s was mapped\n", what);
+		return 1;
+	}
+	if (errno != EINVAL)
+		return fail("%s: not EINVAL", what);
+	return 0;
+}
+
+static sigjmp_buf jb;
+
+static void on_sigbus(int sig __attribute__((unused)))
+{
+	siglongjmp(jb, 1);
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 2 ? argv[2] : "";
+	size_t a3 = argc > 3 ? strtoull(argv[3], NULL, 0) : 0;
+	size_t a4 = argc > 4 ? strtoull(argv[4], NULL, 0) : 0;
+	uint64_t a5 = argc > 5 ? strtoull(argv[5], NULL, 0) : 0;
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: daxmap DEV CMD [ARGS]\n");
+		return 2;
+	}
+	fd = open(argv[1], O_RDWR);
+	if (fd < 0)
+		return fail("open %s", argv[1]);
+
+	if (!strcmp(cmd, "write") || !strcmp(cmd, "verify"))
+		return do_pattern(!strcmp(cmd, "write"), a3, a4, a5);
+	if (!strcmp(cmd, "refuse-private")) {
+		if (expect_einval(map(a3 ? a3 : 2 << 20, 0, MAP_PRIVATE), "MAP_PRIVATE"))
+			return 1;
+	} else if (!strcmp(cmd, "refuse-unaligned")) {
+		if (expect_einval(map(a3, 4096, MAP_SHARED), "offset 4096") ||
+		    expect_einval(map(4096, 0, MAP_SHARED), "length 4096"))
+			return 1;
+	} else if (!strcmp(cmd, "map-sync")) {
+		void *p = map(a3 ? a3 : 2 << 20, 0, MAP_SHARED_VALIDATE | MAP_SYNC);
+
+		if (p == MAP_FAILED)
+			return fail("%s", "MAP_SYNC");
+	} else if (!strcmp(cmd, "faults")) {
+		struct rusage r0, r1;
+		volatile char *p = map(a3, 0, MAP_SHARED);
+		size_t i;
+
+		if (p == MAP_FAILED)
+			return fail("%s", "mmap");
+		getrusage(RUSAGE_SELF, &r0);
+		for (i = 0; i < a3; i += 4096)
+			p[i] = 1;
+		getrusage(RUSAGE_SELF, &r1);
+		printf("%ld\n", r1.ru_minflt - r0.ru_minflt + r1.ru_majflt - r0.ru_majflt);
+		return 0;
+	} else if (!strcmp(cmd, "pagesize")) {
+		char line[256], *p = map(a3, 0, MAP_SHARED);
+		unsigned long start = 0, end, kps = 0;
+		FILE *f;
+
+		if (p == MAP_FAILED)
+			return fail("%s", "mmap");
+		p[0] = 1;
+		f = fopen("/proc/self/smaps", "r");
+		while (f && fgets(line, sizeof(line), f)) {
+			if (sscanf(line, "%lx-%lx ", &start, &end) == 2)
+				continue;
+			if ((char *)start == p && sscanf(line, "KernelPageSize: %lu kB", &kps) == 1)
+				break;
+		}
+		printf("%lu\n", kps);
+		return 0;
+	} else if (!strcmp(cmd, "split")) {
+		char *p = map(a3, 0, MAP_SHARED);
+
+		if (p == MAP_FAILED)
+			return fail("%s", "mmap");
+		p[0] = 1;
+		if (munmap(p + 4096, 4096) == 0) {
+			printf("fail: munmap of 4K inside a %zu-aligned mapping succeeded\n", a3);
+			return 1;
+		}
+		if (errno != EINVAL)
+			return fail("%s", "munmap: not EINVAL");
+	} else if (!strcmp(cmd, "touch-loop")) {
+		volatile char *p = map(a3, 0, MAP_SHARED);
+		unsigned long n = 0;
+
+		if (p == MAP_FAILED)
+			return fail("%s", "mmap");
+		signal(SIGBUS, on_sigbus);
+		if (sigsetjmp(jb, 1)) {
+			printf("ok: SIGBUS after %lu touches\n", n);
+			return 0;
+		}
+		printf("mapped\n");
+		fflush(stdout);
+		for (;; n++)
+			p[(n * 4096) % a3] = (char)n;
+	} else {
+		fprintf(stderr, "unknown command %s\n", cmd);
+		return 2;
+	}
+	printf("ok\n");
+	return 0;
+}

@@ -1,0 +1,66 @@
+# SPDX-License-Identifier: GPL-2.0
+# /dev/daxkit0.0 over the memmap= range (256 MiB, 2 MiB alignment):
+# mapped and used, with device-dax's rules; its data survives unload and
+# reload; unbind with a live mapping gives the mapper SIGBUS.
+. /tests/lib.sh
+
+MB=1048576
+D=/dev/daxkit0.0
+M=/tests/bin/daxmap
+rd() { local v; read -r v < "$1"; echo "$v"; }
+
+modprobe dax_pmem || { fail dax-dev "modprobe dax_pmem failed"; exit 0; }
+i=0
+while [ $i -lt 20 ] && [ ! -c $D ]; do sleep 0.2; i=$((i + 1)); done
+
+check() {	# NAME CMD...
+	local t=$1 out
+	shift
+	if out=$("$@" 2>&1); then pass "$t"; else fail "$t" "$out"; fi
+}
+check dax-dev-map-write-read $M $D write $((8 * MB)) $((16 * MB)) 7
+check dax-dev-req18-private-refused $M $D refuse-private
+check dax-dev-req18-unaligned-refused $M $D refuse-unaligned $((2 * MB))
+check dax-dev-req23-map-sync $M $D map-sync
+check dax-dev-req19-misaligned-munmap-refused $M $D split $((2 * MB))
+
+t=dax-dev-req20-fault-count
+n=$($M $D faults $((256 * MB)))
+[ "$n" = 128 ] && pass $t || fail $t "touching 256M on a 2M device took '$n' faults, want 128"
+echo "measured: touching 256 MiB of a 2 MiB-aligned daxkit device took $n faults" > /dev/kmsg
+
+t=dax-dev-req24-smaps-pagesize
+n=$($M $D pagesize $((4 * MB)))
+[ "$n" = 2048 ] && pass $t || fail $t "smaps KernelPageSize '$n' kB, want 2048"
+
+# Issue 4: the data written before an unload is there after a reload.
+t=pmem-data-survives-reload
+$M $D write $((64 * MB)) $((4 * MB)) 42 > /dev/null
+modprobe -r dax_pmem && modprobe dax_pmem
+i=0
+while [ $i -lt 20 ] && [ ! -c $D ]; do sleep 0.2; i=$((i + 1)); done
+check $t $M $D verify $((64 * MB)) $((4 * MB)) 42
+
+# Req-06, Req-61: unbind while a process touches the mapping in a loop.
+t=dax-dev-req61-unbind-while-mapped
+$M $D touch-loop $((4 * MB)) > /tmp/loop.out 2>&1 &
+pid=$!
+i=0
+while [ $i -lt 50 ] && ! grep -q mapped /tmp/loop.out; do sleep 0.1; i=$((i + 1)); done
+echo daxkit0.0 > /sys/bus/daxkit/drivers/dax_dev/unbind
+i=0
+while [ $i -lt 50 ] && kill -0 $pid 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+if kill -0 $pid 2>/dev/null; then
+	kill -9 $pid
+	fail $t "the mapper kept running after unbind"
+elif ! grep -q 'ok: SIGBUS' /tmp/loop.out; then
+	fail $t "$(cat /tmp/loop.out)"
+else
+	pass $t
+fi
+wait $pid 2>/dev/null
+t=dax-dev-rebind-after-unbind
+echo daxkit0.0 > /sys/bus/daxkit/drivers/dax_dev/bind
+check $t $M $D verify $((64 * MB)) $((4 * MB)) 42
+modprobe -r dax_pmem
+true

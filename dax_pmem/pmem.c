@@ -23,6 +23,7 @@
 #include <linux/platform_device.h>
 #include <linux/slab.h>
 #include <daxkit/core.h>
+#include <daxkit/compat_mm.h>
 
 #define DAX_PMEM_MAX_RANGES	16
 
@@ -85,9 +86,12 @@ static void dax_pmem_release(struct dax_pmem_range *r)
 	kfree(r);
 }
 
-static int dax_pmem_map(struct dax_pmem_range *r, void **kaddr)
+static int dax_pmem_map(struct dax_pmem_range *r, unsigned int align, void **kaddr)
 {
 	r->pgmap.type = MEMORY_DEVICE_GENERIC;
+#if DAXKIT_PGMAP_COMPOUND
+	r->pgmap.vmemmap_shift = order_base_2(align >> PAGE_SHIFT);
+#endif
 	r->pgmap.range.start = r->start;
 	r->pgmap.range.end = r->start + r->size - 1;
 	r->pgmap.nr_range = 1;
@@ -124,12 +128,12 @@ static int dax_pmem_serve(phys_addr_t start, u64 size)
 		r->pdev = NULL;
 		goto err;
 	}
-	rc = dax_pmem_map(r, &info.kaddr);
-	if (rc)
-		goto err;
 	info.start = start;
 	info.size = size;
 	info.align = IS_ALIGNED(start | size, PMD_SIZE) ? PMD_SIZE : PAGE_SIZE;
+	rc = dax_pmem_map(r, info.align, &info.kaddr);
+	if (rc)
+		goto err;
 	r->region = dax_core_region_create(&r->pdev->dev, &info);
 	if (IS_ERR(r->region)) {
 		rc = PTR_ERR(r->region);

@@ -60,6 +60,27 @@ static inline vm_fault_t daxkit_insert_pmd(struct vm_fault *vmf, phys_addr_t phy
 	return vmf_insert_pfn_pmd(vmf, phys_to_pfn_t(phys, PFN_DEV | PFN_MAP),
 				  vmf->flags & FAULT_FLAG_WRITE);
 }
+/* Without pfn_t the page tables take refcounted pages and folios. */
+#define DAXKIT_PGMAP_COMPOUND	0
+#else
+/*
+ * Kernels without pfn_t (v6.17+) map device memory as pages and folios:
+ * a PMD takes a folio of PMD order, so the provider's struct pages must
+ * be compound at the region's alignment (DAXKIT_PGMAP_COMPOUND).
+ */
+#define DAXKIT_PGMAP_COMPOUND	1
+
+static inline vm_fault_t daxkit_insert_pte(struct vm_fault *vmf, phys_addr_t phys)
+{
+	return vmf_insert_page_mkwrite(vmf, pfn_to_page(PHYS_PFN(phys)),
+				       vmf->flags & FAULT_FLAG_WRITE);
+}
+
+static inline vm_fault_t daxkit_insert_pmd(struct vm_fault *vmf, phys_addr_t phys)
+{
+	return vmf_insert_folio_pmd(vmf, page_folio(pfn_to_page(PHYS_PFN(phys))),
+				    vmf->flags & FAULT_FLAG_WRITE);
+}
 #endif
 
 #endif /* _DAXKIT_COMPAT_MM_H */

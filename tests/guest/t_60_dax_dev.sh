@@ -26,8 +26,8 @@ check dax-dev-req19-misaligned-munmap-refused $M $D split $((2 * MB))
 
 t=dax-dev-req20-fault-count
 n=$($M $D faults $((256 * MB)))
-[ "$n" = 128 ] && pass $t || fail $t "touching 256M on a 2M device took '$n' faults, want 128"
-echo "measured: touching 256 MiB of a 2 MiB-aligned daxkit device took $n faults" > /dev/kmsg
+[ "$n" = 128 ] && pass $t || fail $t "reading 256M on a 2M device took '$n' faults, want 128"
+echo "measured: reading 256 MiB of a 2 MiB-aligned daxkit device took $n faults" > /dev/kmsg
 
 t=dax-dev-req24-smaps-pagesize
 n=$($M $D pagesize $((4 * MB)))

@@ -5,6 +5,7 @@
 # (a memmap= range and an NVDIMM) and show the stack loaded.
 set -euo pipefail
 . "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/../lib/klog.sh"
 
 ensure_host_packages
 kver=$(host_kver)
@@ -17,3 +18,7 @@ rc=0
 "$DAXKIT_SRC/tests/vm/boot.sh" "$kimg/vmlinuz" "$out/initrd.gz" demo "$out/demo.log" 300 || rc=$?
 tr -d '\r' < "$out/demo.log" | sed -n '/^DAXKIT-RESULTS-BEGIN$/,/^DAXKIT-RESULTS-END$/p' | sed '1d;$d'
 [ $rc = 0 ] || die "the VM exited with $rc; its console log is $out/demo.log"
+if splats=$(klog_splats "$out/demo.log"); then
+	die "the guest's kernel log has reports: $splats"
+fi
+log "the guest's kernel log is clean (full console log: $out/demo.log)"

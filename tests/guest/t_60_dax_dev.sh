@@ -23,6 +23,7 @@ check dax-dev-req18-private-refused $M $D refuse-private
 check dax-dev-req18-unaligned-refused $M $D refuse-unaligned $((2 * MB))
 check dax-dev-req23-map-sync $M $D map-sync
 check dax-dev-req19-misaligned-munmap-refused $M $D split $((2 * MB))
+check dax-dev-req22-fork-child-shares $M $D fork-share $((2 * MB))
 
 t=dax-dev-req20-fault-count
 n=$($M $D faults $((256 * MB)))
@@ -63,4 +64,29 @@ t=dax-dev-rebind-after-unbind
 echo daxkit0.0 > /sys/bus/daxkit/drivers/dax_dev/bind
 check $t $M $D verify $((64 * MB)) $((4 * MB)) 42
 modprobe -r dax_pmem
+
+# Req-07: an open fd keeps the device object alive past the provider's
+# unload; closing it afterwards is clean (no splat), and dax_dev, whose
+# fops the fd uses, unloads after the close.
+t=dax-dev-req07-open-fd-outlives-unload
+modprobe dax_pmem
+i=0
+while [ $i -lt 20 ] && [ ! -c $D ]; do sleep 0.2; i=$((i + 1)); done
+( exec 3<> $D; echo open > /tmp/fd.out; sleep 2 ) &
+holder=$!
+i=0
+while [ $i -lt 20 ] && [ ! -s /tmp/fd.out ]; do sleep 0.1; i=$((i + 1)); done
+rmmod dax_pmem
+if loaded dax_pmem; then
+	fail $t "dax_pmem did not unload with the fd open"
+elif ! loaded dax_dev; then
+	fail $t "dax_dev unloaded while its fops were in use"
+else
+	wait $holder
+	if modprobe -r dax_dev dax_core && ! loaded dax_dev; then
+		pass $t
+	else
+		fail $t "dax_dev did not unload after the fd was closed"
+	fi
+fi
 true

@@ -10,7 +10,8 @@
  *   daxmap DEV faults LEN            read LEN bytes; print the page faults taken
  *   daxmap DEV pagesize              print smaps KernelPageSize of the mapping, kB
  *   daxmap DEV split ALIGN           munmap of one page inside an ALIGN mapping refused
- *   daxmap DEV touch-loop            map, touch forever; exit 0 on SIGBUS
+ *   daxmap DEV touch-loop LEN        map, touch forever; exit 0 on SIGBUS
+ *   daxmap DEV fork-share LEN        a fork child's store is seen by the parent
  *
  * Prints one line; exits 0 when the check holds, 1 when not.
  */
@@ -25,6 +26,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #ifndef MAP_SHARED_VALIDATE
@@ -179,6 +181,31 @@ int main(int argc, char **argv)
 		fflush(stdout);
 		for (;; n++)
 			p[(n * 4096) % a3] = (char)n;
+	} else if (!strcmp(cmd, "fork-share")) {
+		volatile uint64_t *p = map(a3, 0, MAP_SHARED);
+		int status;
+		pid_t pid;
+
+		if (p == (void *)MAP_FAILED)
+			return fail("%s", "mmap");
+		p[0] = 1;
+		pid = fork();
+		if (pid < 0)
+			return fail("%s", "fork");
+		if (pid == 0) {
+			p[0] = 0xc0ffee;
+			_exit(0);
+		}
+		waitpid(pid, &status, 0);
+		if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+			printf("fail: the child died (status %#x)\n", status);
+			return 1;
+		}
+		if (p[0] != 0xc0ffee) {
+			printf("fail: the parent reads %#llx, not the child's 0xc0ffee\n",
+			       (unsigned long long)p[0]);
+			return 1;
+		}
 	} else {
 		fprintf(stderr, "unknown command %s\n", cmd);
 		return 2;

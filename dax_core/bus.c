@@ -26,6 +26,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <daxkit/core.h>
+#include <daxkit/compat_mm.h>
 #include "dax_core.h"
 
 #define DAXKIT_MODALIAS_FMT	"daxkit:t%d"
@@ -316,12 +317,29 @@ static int daxkit_dev_add_range(struct daxkit_dev *ddev, u64 start, u64 len)
 	return 0;
 }
 
+/*
+ * Pages leaving a device forget it: a mapper's address_space must not
+ * outlive the device in struct page (Req-26, Req-38 keep it while the
+ * device has the range).
+ */
+static void daxkit_clear_owners(struct daxkit_region *region, phys_addr_t start,
+				u64 len)
+{
+	unsigned long pfn;
+
+	if (!region->kaddr)
+		return;
+	for (pfn = PHYS_PFN(start); pfn < PHYS_PFN(start + len); pfn++)
+		daxkit_page_clear_owner(pfn_to_page(pfn));
+}
+
 static void daxkit_dev_drop_last_range(struct daxkit_dev *ddev)
 {
 	struct daxkit_range *r = &ddev->ranges[ddev->nr_range - 1];
 
 	if (r->mapping)
 		device_unregister(&r->mapping->dev);
+	daxkit_clear_owners(ddev->region, r->res->start, resource_size(r->res));
 	__release_region(&ddev->region->res, r->res->start, resource_size(r->res));
 	if (--ddev->nr_range == 0) {
 		kfree(ddev->ranges);
@@ -394,6 +412,7 @@ static int daxkit_dev_shrink(struct daxkit_dev *ddev, u64 size)
 				     resource_size(last->res) - (cur - size));
 		if (rc)
 			return rc;
+		daxkit_clear_owners(ddev->region, last->res->end + 1, cur - size);
 		if (last->mapping)
 			daxkit_mapping_set(last->mapping, last);
 		cur = size;

@@ -47,6 +47,21 @@ static int dax_dev_check_vma(struct daxkit_dev *ddev, struct vm_area_struct *vma
 	return 0;
 }
 
+/*
+ * Every page of the mapping, each subpage of a PMD too, names the device's
+ * address_space and its offset, so memory_failure() finds the mappers
+ * (Req-26).  dax_core clears them when the range leaves the device.
+ */
+static void dax_dev_set_owner(struct vm_fault *vmf, phys_addr_t phys,
+			      pgoff_t pgoff, unsigned long size)
+{
+	struct address_space *mapping = vmf->vma->vm_file->f_mapping;
+	unsigned long i, pfn = PHYS_PFN(phys);
+
+	for (i = 0; i < size >> PAGE_SHIFT; i++)
+		daxkit_page_set_owner(pfn_to_page(pfn + i), mapping, pgoff + i);
+}
+
 static vm_fault_t dax_dev_pte_fault(struct daxkit_dev *ddev, struct vm_fault *vmf)
 {
 	phys_addr_t phys;
@@ -56,6 +71,7 @@ static vm_fault_t dax_dev_pte_fault(struct daxkit_dev *ddev, struct vm_fault *vm
 	phys = dax_core_dev_pgoff_to_phys(ddev, vmf->pgoff, PAGE_SIZE);
 	if (phys == (phys_addr_t)-1)
 		return VM_FAULT_SIGBUS;
+	dax_dev_set_owner(vmf, phys, vmf->pgoff, PAGE_SIZE);
 	return daxkit_insert_pte(vmf, phys);
 }
 
@@ -76,6 +92,7 @@ static vm_fault_t dax_dev_pmd_fault(struct daxkit_dev *ddev, struct vm_fault *vm
 	phys = dax_core_dev_pgoff_to_phys(ddev, pgoff, PMD_SIZE);
 	if (phys == (phys_addr_t)-1)
 		return VM_FAULT_SIGBUS;
+	dax_dev_set_owner(vmf, phys, pgoff, PMD_SIZE);
 	return daxkit_insert_pmd(vmf, phys);
 }
 

@@ -45,6 +45,40 @@ static inline void daxkit_vm_flags_set(struct vm_area_struct *vma, vm_flags_t fl
 	current->mm->get_unmapped_area(filp, addr, len, pgoff, flags)
 #endif
 
+/*
+ * The owner of a device page, for memory_failure() to find its mappers
+ * through rmap (Req-26): set on the page where struct page has an index,
+ * on its folio where only folios do.
+ */
+static inline void daxkit_page_set_owner(struct page *page,
+					 struct address_space *mapping, pgoff_t index)
+{
+#ifdef HAVE_PAGE_INDEX
+	if (page->mapping)
+		return;
+	page->mapping = mapping;
+	page->index = index;
+#else
+	struct folio *folio = page_folio(page);
+
+	if (folio->mapping)
+		return;
+	folio->mapping = mapping;
+	folio->index = index;
+#endif
+}
+
+static inline void daxkit_page_clear_owner(struct page *page)
+{
+#ifdef HAVE_PAGE_INDEX
+	page->mapping = NULL;
+	page->index = 0;
+#else
+	page_folio(page)->mapping = NULL;
+	page_folio(page)->index = 0;
+#endif
+}
+
 #ifdef HAVE_PFN_T
 #include <linux/pfn_t.h>
 

@@ -12,6 +12,8 @@
  *   daxmap DEV split ALIGN           munmap of one page inside an ALIGN mapping refused
  *   daxmap DEV touch-loop LEN        map, touch forever; exit 0 on SIGBUS
  *   daxmap DEV fork-share LEN        a fork child's store is seen by the parent
+ *   daxmap DEV poison OFF ALIGN      MADV_HWPOISON a mapped page at OFF: expect
+ *                                    SIGBUS, BUS_MCEERR_AR, si_addr_lsb log2(ALIGN)
  *
  * Prints one line; exits 0 when the check holds, 1 when not.
  */
@@ -87,9 +89,20 @@ static int expect_einval(void *p, const char *what)
 }
 
 static sigjmp_buf jb;
+static volatile int bus_code, bus_lsb;
+static void *volatile bus_addr;
 
 static void on_sigbus(int sig __attribute__((unused)))
 {
+	siglongjmp(jb, 1);
+}
+
+static void on_sigbus_info(int sig __attribute__((unused)), siginfo_t *si,
+			   void *uc __attribute__((unused)))
+{
+	bus_code = si->si_code;
+	bus_lsb = si->si_addr_lsb;
+	bus_addr = si->si_addr;
 	siglongjmp(jb, 1);
 }
 
@@ -168,7 +181,7 @@ int main(int argc, char **argv)
 			return fail("%s", "munmap: not EINVAL");
 	} else if (!strcmp(cmd, "touch-loop")) {
 		volatile char *p = map(a3, 0, MAP_SHARED);
-		unsigned long n = 0;
+		volatile unsigned long n = 0;
 
 		if (p == MAP_FAILED)
 			return fail("%s", "mmap");
@@ -181,6 +194,31 @@ int main(int argc, char **argv)
 		fflush(stdout);
 		for (;; n++)
 			p[(n * 4096) % a3] = (char)n;
+	} else if (!strcmp(cmd, "poison")) {
+		struct sigaction sa = { .sa_sigaction = on_sigbus_info, .sa_flags = SA_SIGINFO };
+		volatile char *p = map(a4, a3, MAP_SHARED);
+		int lsb = __builtin_ctzl(a4);
+
+		if (p == MAP_FAILED)
+			return fail("%s", "mmap");
+		p[0] = 1;
+		sigaction(SIGBUS, &sa, NULL);
+		if (!sigsetjmp(jb, 1)) {
+			if (madvise((void *)p, 4096, MADV_HWPOISON))
+				return fail("%s", "madvise(MADV_HWPOISON)");
+			(void)p[0];
+			printf("fail: no SIGBUS after poisoning a mapped page\n");
+			return 1;
+		}
+		if (bus_code != BUS_MCEERR_AR && bus_code != BUS_MCEERR_AO) {
+			printf("fail: SIGBUS with si_code %d, not BUS_MCEERR_*\n", bus_code);
+			return 1;
+		}
+		if (bus_lsb != lsb || bus_addr != (void *)p) {
+			printf("fail: si_addr_lsb %d at %p, want %d at %p\n", bus_lsb,
+			       bus_addr, lsb, (void *)p);
+			return 1;
+		}
 	} else if (!strcmp(cmd, "fork-share")) {
 		volatile uint64_t *p = map(a3, 0, MAP_SHARED);
 		int status;

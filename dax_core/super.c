@@ -20,6 +20,7 @@
 #include <linux/module.h>
 #include <linux/mount.h>
 #include <linux/mutex.h>
+#include <linux/pagemap.h>
 #include <linux/pseudo_fs.h>
 #include <linux/slab.h>
 #include <linux/srcu.h>
@@ -68,6 +69,21 @@ static struct super_block *dax_core_sb;
 /* The devices that can be looked up; dead ones leave it at kill. */
 static LIST_HEAD(dax_core_hosts);
 static DEFINE_MUTEX(dax_core_hosts_lock);
+
+/*
+ * The inode's pages are device memory: dirtying and invalidating them are
+ * no-ops, never the buffer-head defaults (Req-25).  Since mappers name
+ * the inode's address_space in struct page (Req-26), the mm reaches these
+ * when it zaps a dirty mapping.
+ */
+static const struct address_space_operations dax_core_aops = {
+#ifdef HAVE_NOOP_DIRTY_FOLIO
+	.dirty_folio = noop_dirty_folio,
+#else
+	.set_page_dirty = __set_page_dirty_no_writeback,
+	.invalidatepage = noop_invalidatepage,
+#endif
+};
 
 static struct dax_core_device *to_dax_core(struct inode *inode)
 {
@@ -461,6 +477,7 @@ struct dax_core_device *dax_core_alloc(void *private,
 	dax_dev = to_dax_core(inode);
 	inode->i_mode = S_IFCHR;
 	inode->i_flags = S_DAX;
+	inode->i_mapping->a_ops = &dax_core_aops;
 	dax_dev->private = private;
 	dax_dev->ops = ops;
 	set_bit(DAX_CORE_ALIVE, &dax_dev->flags);

@@ -37,7 +37,11 @@ if [ ! -f "$root/.done" ]; then
 	as_root debootstrap --variant=minbase --include="${packages// /,}" \
 		"$suite" "$root" "$mirror" > "$DAXKIT_CACHE/chroots/$suite.log" 2>&1 ||
 		die "debootstrap $suite failed; see $DAXKIT_CACHE/chroots/$suite.log"
-	as_root chroot "$root" apt-get update -q > /dev/null ||
+	# The archive this machine reaches may be a frozen snapshot, whose
+	# Release files are past their Valid-Until date (seen for sid).
+	echo 'Acquire::Check-Valid-Until "false";' |
+		as_root tee "$root/etc/apt/apt.conf.d/99daxkit-snapshot" > /dev/null
+	in_root "$root" apt-get update -q > /dev/null ||
 		die "apt-get update in the $suite chroot failed"
 	echo "$packages" | as_root tee "$root/.done" > /dev/null
 elif [ "$(cat "$root/.done")" != "$packages" ]; then

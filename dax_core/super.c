@@ -76,12 +76,25 @@ static DEFINE_MUTEX(dax_core_hosts_lock);
  * the inode's address_space in struct page (Req-26), the mm reaches these
  * when it zaps a dirty mapping.
  */
+#ifndef HAVE_NOOP_DIRTY_FOLIO
+/* Before folios, the kernel's no-op helpers were not all exported: ours. */
+static int dax_core_set_page_dirty(struct page *page)
+{
+	return 0;
+}
+
+static void dax_core_invalidatepage(struct page *page, unsigned int offset,
+				    unsigned int length)
+{
+}
+#endif
+
 static const struct address_space_operations dax_core_aops = {
 #ifdef HAVE_NOOP_DIRTY_FOLIO
 	.dirty_folio = noop_dirty_folio,
 #else
-	.set_page_dirty = __set_page_dirty_no_writeback,
-	.invalidatepage = noop_invalidatepage,
+	.set_page_dirty = dax_core_set_page_dirty,
+	.invalidatepage = dax_core_invalidatepage,
 #endif
 };
 

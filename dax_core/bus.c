@@ -226,14 +226,7 @@ static struct attribute *daxkit_mapping_attrs[] = {
 	NULL,
 };
 
-static const struct attribute_group daxkit_mapping_group = {
-	.attrs = daxkit_mapping_attrs,
-};
-
-static const struct attribute_group *daxkit_mapping_groups[] = {
-	&daxkit_mapping_group,
-	NULL,
-};
+ATTRIBUTE_GROUPS(daxkit_mapping);
 
 static void daxkit_mapping_release(struct device *dev)
 {
@@ -614,14 +607,7 @@ static struct attribute *daxkit_dev_attrs[] = {
 	NULL,
 };
 
-static const struct attribute_group daxkit_dev_group = {
-	.attrs = daxkit_dev_attrs,
-};
-
-static const struct attribute_group *daxkit_dev_groups[] = {
-	&daxkit_dev_group,
-	NULL,
-};
+ATTRIBUTE_GROUPS(daxkit_dev);
 
 static void daxkit_region_release(struct kref *kref)
 {

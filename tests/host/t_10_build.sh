@@ -10,8 +10,7 @@ kver=$(host_kver)
 kdir=/usr/src/linux-headers-$kver
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-tar -C "$DAXKIT_SRC" --exclude=.git --exclude='*.o' --exclude='*.ko' \
-	--exclude=compat/generated -cf - . | tar -C "$work" -xf -
+source_tar | tar -C "$work" -xf -
 
 t=kdir-missing-names-installed-headers
 out=$(make -C "$work" KDIR=/nonexistent/kdir 2>&1)

@@ -23,8 +23,7 @@ trap 'rm -rf "$before" "$after" "$work"' EXIT
 snap > "$before"
 
 # A clean copy: what a source package would ship, without build output.
-tar -C "$DAXKIT_SRC" --exclude=.git --exclude='*.o' --exclude='*.ko' \
-	--exclude=compat/generated -cf - . | tar -C "$work" -xf -
+source_tar | tar -C "$work" -xf -
 
 err=
 as_root dkms add "$work" > "$work.log" 2>&1 || err="dkms add failed"

@@ -9,6 +9,13 @@ mkdir -p "$DAXKIT_CACHE"
 log() { printf '[daxkit] %s\n' "$*" >&2; }
 die() { printf '[daxkit] error: %s\n' "$*" >&2; exit 1; }
 
+# source_tar: the source tree as a tar stream on stdout, without git
+# metadata or build output, as a source package would ship it.
+source_tar() {
+	tar -C "$DAXKIT_SRC" --exclude=.git --exclude='*.o' --exclude='*.ko' \
+		--exclude=compat/generated -cf - .
+}
+
 # One result line per test; tests/run.sh counts them.
 pass() { printf 'RESULT: PASS %s\n' "$1"; }
 fail() { printf 'RESULT: FAIL %s: %s\n' "$1" "$2"; }

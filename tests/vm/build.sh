@@ -22,8 +22,7 @@ as_root rm -rf "$out"
 as_root mkdir -p "$out"
 for v in main skew; do
 	as_root mkdir -p "$out/$v"
-	tar -C "$DAXKIT_SRC" --exclude=.git --exclude='*.o' --exclude='*.ko' \
-		--exclude=compat/generated -cf - . | as_root tar -C "$out/$v" -xf -
+	source_tar | as_root tar -C "$out/$v" -xf -
 done
 in_root "$root" make -C "$inner/main" KDIR="$kdir" W=1 modules test-modules > "$out/main.log" 2>&1 ||
 	{ cat "$out/main.log" >&2; die "build against $kdir failed"; }

@@ -10,12 +10,12 @@ COMPAT_H := compat/generated/daxkit_compat.h
 KBUILD_ARGS := -C $(KDIR) M=$(DAXKIT_ROOT) DAXKIT_ROOT=$(DAXKIT_ROOT) W=$(W) \
 	$(if $(DAXKIT_ABI_SKEW),DAXKIT_ABI_SKEW=$(DAXKIT_ABI_SKEW))
 
-.PHONY: all modules compat clean check demo sparse kdir-check test-modules FORCE
+.PHONY: all modules compat clean check demo sparse kdir-check test-modules install-src FORCE
 
 all: modules
 
 kdir-check:
-	@tests/lib/kdir-check.sh "$(KDIR)"
+	@compat/kdir-check.sh "$(KDIR)"
 
 # The probe script rewrites the header only when an outcome changed, so a
 # second build against the same kernel recompiles nothing.
@@ -35,6 +35,22 @@ test-modules: modules
 # sparse over every source file (C=2), not only those rebuilt.
 sparse: $(COMPAT_H)
 	$(MAKE) $(KBUILD_ARGS) C=2 modules
+
+# The DKMS source tree, as the packages install it: DESTDIR/usr/src/daxkit-VERSION.
+# debian/rules and rpm/daxkit.spec both use this list, and nothing else.
+DAXKIT_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
+SRC_SCRIPTS := compat/probe.sh compat/kdir-check.sh
+SRC_FILES := Makefile Kbuild daxkit.kbuild dkms.conf $(SRC_SCRIPTS) \
+	$(wildcard compat/probes/*.c include/daxkit/*.h) \
+	$(filter-out %.mod.c,$(wildcard dax_*/Kbuild dax_*/VERSION dax_*/*.c dax_*/*.h))
+SRC_DEST = $(DESTDIR)/usr/src/daxkit-$(DAXKIT_VERSION)
+
+install-src:
+	@test -n "$(DAXKIT_VERSION)" || { echo "daxkit: no PACKAGE_VERSION in dkms.conf" >&2; exit 1; }
+	@for f in $(SRC_FILES); do \
+		mode=644; case " $(SRC_SCRIPTS) " in *" $$f "*) mode=755 ;; esac; \
+		install -D -m $$mode $$f $(SRC_DEST)/$$f || exit 1; \
+	done
 
 clean:
 	-[ -d "$(KDIR)" ] && $(MAKE) -C $(KDIR) M=$(DAXKIT_ROOT) DAXKIT_ROOT=$(DAXKIT_ROOT) clean

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Host build checks against this machine's 6.1 headers: a missing KDIR
-# gets a message naming the installed headers; sparse (C=2) is clean;
+# gets a message naming the installed headers; a kernel older than 5.10
+# is refused by name; sparse (C=2) is clean;
 # a second build reuses the cached probe outcomes and rebuilds nothing.
 set -uo pipefail
 . "$(dirname "$0")/../lib/common.sh"
@@ -24,6 +25,22 @@ elif ! grep -qF "$kdir" <<< "$out"; then
 else
 	pass $t
 fi
+
+t=kdir-older-than-5.10-refused
+old=$work/old-kdir
+mkdir -p "$old/include/config"
+cp "$kdir/Makefile" "$old/Makefile"
+echo 4.19.0-27-amd64 > "$old/include/config/kernel.release"
+out=$(make -C "$work" KDIR="$old" 2>&1)
+rc=$?
+if [ $rc = 0 ]; then
+	fail $t "make succeeded against a 4.19 tree"
+elif ! grep -q "kernel 4.19.0-27-amd64 is older than 5.10" <<< "$out"; then
+	fail $t "no clear message: $(tail -n 2 <<< "$out" | tr '\n' '|')"
+else
+	pass $t
+fi
+rm -rf "$old"
 
 t=sparse-clean-$kver
 out=$(make -C "$work" KDIR="$kdir" sparse 2>&1)

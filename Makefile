@@ -57,10 +57,13 @@ clean:
 	-[ -d "$(KDIR)" ] && $(MAKE) -C $(KDIR) M=$(DAXKIT_ROOT)/tests/kmod clean
 	rm -rf compat/generated
 
-# The whole suite: host checks, then the VM suite on every kernel of the
-# matrix (KERNELS="6.1 sid" for a subset).  Installs what it needs.
+# The whole suite: host checks, then the VM suite and the package lane on
+# every kernel of the matrix (KERNELS="6.1 sid" for a subset), and the
+# debug lane when its kernel is built (DEBUG_KERNEL=1: build it if need
+# be; DEBUG_KERNEL=0: leave it out).  Installs what it needs.
+DEBUG_KERNEL ?= auto
 check:
-	KERNELS="$(KERNELS)" tests/run.sh
+	KERNELS="$(KERNELS)" DEBUG_KERNEL="$(DEBUG_KERNEL)" tests/run.sh
 
 # Boot a VM over emulated pmem and show the stack working.
 demo:

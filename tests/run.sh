@@ -1,10 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# The test command: installs what the suite needs, runs the host tests and
-# the VM suite on every kernel of the matrix (KERNELS="6.1 sid" picks a
-# subset), prints a table per kernel and ends with "N passed, N failed".
-# Exits non-zero on any failure.  The full output is kept in
-# $DAXKIT_CACHE/last-run.log.
+# The test command: installs what the suite needs, runs the host tests,
+# then on every kernel of the matrix (KERNELS="6.1 sid" picks a subset)
+# the VM suite and the package lane (the .deb installed in that suite's
+# chroot, its modules booted), then the VM suite on the debug kernel
+# (tests/vm/debug: lockdep, PROVE_RCU, KASAN, kmemleak; built once, about
+# half an hour cold; DEBUG_KERNEL=0 leaves it out, DEBUG_KERNEL=auto runs
+# it only when it is already built).  Prints a table per kernel and ends
+# with "N passed, N failed"; exits non-zero on any failure.  The full
+# output is kept in $DAXKIT_CACHE/last-run.log.
 set -uo pipefail
 . "$(dirname "$0")/lib/common.sh"
 
@@ -23,8 +27,15 @@ run() {
 for t in "$DAXKIT_SRC"/tests/host/t_*.sh; do
 	run "$t"
 done
-for k in ${KERNELS:-$DAXKIT_MATRIX}; do
+lanes=${KERNELS:-$DAXKIT_MATRIX}
+case ${DEBUG_KERNEL:-1} in
+0) ;;
+auto) "$DAXKIT_SRC/tests/vm/debug/kernel.sh" --cached > /dev/null 2>&1 && lanes="$lanes debug" ;;
+*) lanes="$lanes debug" ;;
+esac
+for k in $lanes; do
 	run "$DAXKIT_SRC/tests/vm/suite.sh" "$k"
+	[ "$k" = debug ] || run "$DAXKIT_SRC/tests/vm/package.sh" "$k"
 done
 
 passed=$(grep -c '^RESULT: PASS ' "$run_log")
@@ -32,7 +43,7 @@ failed=$(grep -c '^RESULT: FAIL ' "$run_log")
 log "took $(( $(date +%s) - start ))s; full output in $run_log"
 echo
 printf '%-6s %-26s %-14s %-8s %-8s %s\n' kernel release build-warnings passed failed splats
-for k in ${KERNELS:-$DAXKIT_MATRIX}; do
+for k in $lanes; do
 	line=$(grep "^MATRIX: $k " "$run_log" | tail -n1)
 	if [ -n "$line" ]; then
 		set -- $line

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # Runs every guest test file in order; each prints its RESULT lines.
+. /tests/lib.sh
 for t in /tests/t_*.sh; do
 	echo "== $(basename "$t")"
 	sh "$t" || echo "RESULT: FAIL $(basename "$t" .sh): exited $?"
@@ -12,3 +13,12 @@ for t in /tests/t_*.sh; do
 		done
 	fi
 done
+# On kernels with kmemleak (the debug lane): nothing daxkit allocated
+# during the suite may be left unreferenced.
+if leaks=$(kmemleak_ours); then
+	if [ -z "$leaks" ]; then
+		echo "RESULT: PASS kmemleak-no-daxkit-leaks"
+	else
+		echo "RESULT: FAIL kmemleak-no-daxkit-leaks: $(echo "$leaks" | grep -E '^unreferenced|\[' | head -n 6 | tr '\n' '|')"
+	fi
+fi

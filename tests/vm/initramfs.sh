@@ -1,21 +1,32 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Usage: initramfs.sh KVER KERNEL_DIR MODULES_DIR SKEW_DIR OUT
+#        initramfs.sh --installed KVER KERNEL_DIR INSTALLED_DIR OUT
 #
 # Builds the guest's initramfs: busybox-static, kmod (so that modprobe,
 # modinfo and depmod behave as on an installed system), the kernel's own
 # modules the tests need, daxkit's modules under /lib/modules/KVER/updates,
 # depmod'ed, the ABI-skewed test build under /test/abi-skew, and the guest
 # suite under /tests.
+# With --installed, daxkit's modules are those DKMS installed into
+# INSTALLED_DIR (a package's updates/dkms), kept there under the same
+# path, with the kernel's own dax_pmem beside them; no test modules.
 set -euo pipefail
 . "$(dirname "$0")/../lib/common.sh"
 
-kver=$1 kdir=$2 mods=$3 skew=$4 out=$5
+installed=
+if [ "$1" = --installed ]; then
+	kver=$2 kdir=$3 installed=$4 out=$5
+	mods= skew=
+else
+	kver=$1 kdir=$2 mods=$3 skew=$4 out=$5
+fi
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 
 # The kernel's own modules a test needs, with their dependencies.
 KERNEL_MODULES="nfit nd_pmem nd_e820 nd_btt libnvdimm device_dax kmem hwpoison_inject"
+[ -z "$installed" ] || KERNEL_MODULES="$KERNEL_MODULES dax_pmem"
 
 mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,run,mnt,etc,lib/modules/"$kver"/updates}
 cp /bin/busybox "$root/bin/busybox"
@@ -40,18 +51,29 @@ done | sort -u | while read -r path; do
 	cp "$path" "$root$rel"
 done
 
-for m in dax_core dax_dev dax_pmem dax_fs_helper; do
-	cp "$mods/$m/$m.ko" "$root/lib/modules/$kver/updates/"
-	echo "$m $(cat "$mods/$m/VERSION")" >> "$root/etc/daxkit-versions"
-done
-depmod -b "$root" "$kver"
+if [ -n "$installed" ]; then
+	mkdir -p "$root/lib/modules/$kver/updates/dkms"
+	for m in dax_core dax_dev dax_pmem dax_fs_helper; do
+		ko=$(ls "$installed/$m".ko* 2>/dev/null | head -n 1)
+		[ -n "$ko" ] || die "$m is not in $installed"
+		cp "$ko" "$root/lib/modules/$kver/updates/dkms/"
+		echo "$m $(modinfo -F version "$ko")" >> "$root/etc/daxkit-versions"
+	done
+	depmod -b "$root" "$kver"
+else
+	for m in dax_core dax_dev dax_pmem dax_fs_helper; do
+		cp "$mods/$m/$m.ko" "$root/lib/modules/$kver/updates/"
+		echo "$m $(cat "$mods/$m/VERSION")" >> "$root/etc/daxkit-versions"
+	done
+	depmod -b "$root" "$kver"
 
-mkdir -p "$root/test/kmod"
-cp "$mods"/tests/kmod/*.ko "$root/test/kmod/"
-mkdir -p "$root/test/abi-skew"
-for m in dax_dev dax_pmem dax_fs_helper; do
-	cp "$skew/$m/$m.ko" "$root/test/abi-skew/"
-done
+	mkdir -p "$root/test/kmod"
+	cp "$mods"/tests/kmod/*.ko "$root/test/kmod/"
+	mkdir -p "$root/test/abi-skew"
+	for m in dax_dev dax_pmem dax_fs_helper; do
+		cp "$skew/$m/$m.ko" "$root/test/abi-skew/"
+	done
+fi
 
 cp -r "$DAXKIT_SRC/tests/guest" "$root/tests"
 mkdir -p "$root/tests/bin"

@@ -12,8 +12,9 @@ set -euo pipefail
 . "$(dirname "$0")/../lib/klog.sh"
 
 name=${1:-6.1}
+KIMG=
 eval "$("$DAXKIT_SRC/tests/vm/target.sh" "$name")"
-kimg=$("$DAXKIT_SRC/tests/vm/kernel.sh" "$KVER" "$ROOT")
+kimg=${KIMG:-$("$DAXKIT_SRC/tests/vm/kernel.sh" "$KVER" "$ROOT")}
 log "$name: building against $KDIR${ROOT:+ in the $SUITE chroot}"
 out=$("$DAXKIT_SRC/tests/vm/build.sh" "$KVER" "$KDIR" "$ROOT")
 results=$(mktemp)
@@ -70,6 +71,38 @@ if splats=$(klog_splats "$serial"); then
 	res FAIL guest-kernel-log-clean "$(echo "$splats" | head -n 5 | tr '\n' '|')"
 else
 	res PASS guest-kernel-log-clean
+fi
+
+# The debug lane proves it would catch the seeds' bugs: one more boot loads
+# tests/kmod/daxkit_canary.ko (sleeps under rcu_read_lock, leaks, writes
+# out of bounds) and each report must be in that boot's log.
+if [ "$name" = debug ]; then
+	canary=$out/canary.log
+	log "$name: booting again with the deliberately broken module (log: $canary)"
+	"$DAXKIT_SRC/tests/vm/boot.sh" "$kimg/vmlinuz" "$out/initrd.gz" canary "$canary" 600 || true
+	caught=$(klog_splats "$canary" || true)
+	if ! tr -d '\r' < "$canary" | grep -q '^CANARY-LOADED 0$'; then
+		res FAIL debug-lane-canary-loaded "the canary did not load; tail: $(tr -d '\r' < "$canary" | tail -n 3 | tr '\n' '|')"
+	else
+		res PASS debug-lane-canary-loaded
+	fi
+	if echo "$caught" | grep -q 'BUG: sleeping function called from invalid context' &&
+		klog_lines "$canary" | grep -q 'canary_sleep_in_rcu'; then
+		res PASS debug-lane-catches-sleep-under-rcu
+	else
+		res FAIL debug-lane-catches-sleep-under-rcu "no might_sleep report naming canary_sleep_in_rcu"
+	fi
+	if echo "$caught" | grep -q 'BUG: KASAN: slab-out-of-bounds' &&
+		klog_lines "$canary" | grep -q 'canary_oob'; then
+		res PASS debug-lane-catches-kasan-out-of-bounds
+	else
+		res FAIL debug-lane-catches-kasan-out-of-bounds "no KASAN report naming canary_oob"
+	fi
+	if tr -d '\r' < "$canary" | grep -q '^CANARY-KMEMLEAK: unreferenced object'; then
+		res PASS debug-lane-catches-kmemleak
+	else
+		res FAIL debug-lane-catches-kmemleak "kmemleak_ours found no leak of the canary"
+	fi
 fi
 
 echo "MATRIX: $name $KVER $nwarn $(grep -c '^RESULT: PASS' "$results") $(grep -c '^RESULT: FAIL' "$results") $nsplat"

@@ -9,12 +9,20 @@
 #
 # NAME is a kernel of the matrix: 5.10 (bullseye), 6.1 (bookworm, this
 # machine's suite: built on the host), 6.12 (trixie), sid (unstable's
-# newest).  A chroot is made once with debootstrap --variant=minbase and
-# its own apt sources list, and kept in the cache (tests/vm/chroot.sh).
+# newest), or debug (the debug lane's kernel, tests/vm/debug).  A chroot
+# is made once with debootstrap --variant=minbase and its own apt sources
+# list, and kept in the cache (tests/vm/chroot.sh).
 set -euo pipefail
 . "$(dirname "$0")/../lib/common.sh"
 
 name=${1:?usage: target.sh NAME}
+if [ "$name" = debug ]; then
+	# The debug lane: bookworm's 6.1 built from source (tests/vm/debug),
+	# on the host; KIMG is its image, made by that build, not apt.
+	printf 'SUITE=bookworm\nROOT=\n'
+	"$DAXKIT_SRC/tests/vm/debug/kernel.sh"
+	exit 0
+fi
 suite=$(matrix_suite "$name") || die "unknown kernel '$name' (known: $DAXKIT_MATRIX)"
 
 if [ "$suite" = bookworm ]; then

@@ -1,0 +1,160 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Usage: package.sh NAME
+# The package lane of one kernel of the matrix: in a throwaway copy (an
+# overlay) of that suite's chroot, which has the suite's kernel headers,
+# `apt install ./daxkit-dkms_*.deb` as a user would; check that DKMS built
+# and installed the four modules for that kernel (running our compat
+# probes) and refuses a kernel before 5.10; boot that kernel in QEMU with
+# exactly the modules the package installed, beside the kernel's own
+# dax_pmem, and use daxkit there (tests/guest/package.sh); purge the
+# package and check that it left nothing behind.
+set -euo pipefail
+. "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/../lib/klog.sh"
+
+name=${1:-6.1}
+suite=$(matrix_suite "$name") || die "unknown kernel '$name' (known: $DAXKIT_MATRIX)"
+base=$("$DAXKIT_SRC/tests/vm/chroot.sh" "$suite")
+kver=
+for d in "$base"/usr/src/linux-headers-*-amd64; do
+	[ -f "$d/Makefile" ] && kver=${d##*/linux-headers-}
+done
+[ -n "$kver" ] || die "no amd64 kernel headers in the $suite chroot"
+kimg=$("$DAXKIT_SRC/tests/vm/kernel.sh" "$kver" "$base")
+ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$DAXKIT_SRC/dkms.conf")
+
+lane=$DAXKIT_CACHE/pkg-lane/$suite
+root=$lane/root
+logs=$DAXKIT_CACHE/pkg-logs/$name    # kept after the run
+cleanup() {
+	if mountpoint -q "$root"; then as_root umount "$root"; fi
+	as_root rm -rf "$lane"
+}
+cleanup    # what a killed run left
+rm -rf "$logs"
+mkdir -p "$logs"
+results=$(mktemp)
+trap 'cleanup; rm -f "$results"' EXIT
+trap 'exit 1' INT TERM
+res() { echo "RESULT: $1 $2 [pkg-$name]${3:+: $3}" | tee -a "$results"; }
+
+# The throwaway copy: an overlay on the cached chroot, or a plain copy
+# where overlayfs cannot be mounted.
+mkdir -p "$lane"/{upper,work,root}
+if ! as_root mount -t overlay overlay \
+	-o "lowerdir=$base,upperdir=$lane/upper,workdir=$lane/work" "$root" 2> /dev/null; then
+	log "pkg-$name: no overlayfs here; copying the $suite chroot"
+	as_root cp -a "$base/." "$root/"
+fi
+
+log "pkg-$name: building the packages"
+"$DAXKIT_SRC/tests/pkg/build.sh" "$lane/out" > /dev/null
+deb=daxkit-dkms_${ver}_all.deb
+as_root cp "$lane/out/$deb" "$root/tmp/"
+
+# dkms itself first: what the purge must restore is the machine with dkms.
+apt_in() { in_root "$root" apt-get -y -q -o Dpkg::Use-Pty=0 --no-install-recommends "$@"; }
+apt_in install dkms > "$logs/dkms.log" 2>&1 ||
+	die "installing dkms in the $suite chroot failed; see $logs/dkms.log"
+snap() {
+	local d
+	for d in usr/src var/lib/dkms usr/lib/modules lib/modules etc usr/share/doc; do
+		[ -d "$root/$d" ] && [ ! -L "$root/$d" ] || continue
+		as_root find "$root/$d" -xdev 2> /dev/null
+	done | sed "s|^$root||" |
+		# dkms's own signing key, made on its first build, is dkms's.
+		grep -vE '^/var/lib/dkms/mok\.(key|pub)$' |
+		# ld.so's cache, and depmod's indexes (made by the first depmod
+		# where no kernel image made them), belong to no package.
+		grep -vE '^/etc/ld\.so\.cache$|^(/usr)?/lib/modules/[^/]+/modules\.[a-z.]+$' | sort
+}
+snap > "$lane/before"
+
+log "pkg-$name: apt install ./$deb in the $suite chroot (DKMS builds for $kver)"
+t=pkg-apt-install
+if apt_in install "/tmp/$deb" > "$logs/install.log" 2>&1; then
+	res PASS $t
+else
+	res FAIL $t "$(tail -n 5 "$logs/install.log" | tr '\n' '|')"
+fi
+
+t=pkg-dkms-installed-for-$kver
+st=$(in_root "$root" dkms status -m daxkit -v "$ver" -k "$kver" 2>&1 || true)
+if echo "$st" | grep -q ': installed'; then
+	res PASS $t
+else
+	res FAIL $t "dkms status: $st; install log: $(grep -iE 'error|skip' "$logs/install.log" | head -n 3 | tr '\n' '|')"
+fi
+
+t=pkg-four-modules-in-updates-dkms
+mods=$root/lib/modules/$kver/updates/dkms
+bad=
+for m in dax_core dax_dev dax_pmem dax_fs_helper; do
+	ko=$(ls "$mods/$m".ko* 2>/dev/null | head -n 1)
+	if [ -z "$ko" ]; then
+		bad="$bad $m missing;"
+	elif [ "$(modinfo -F version "$ko")" != "$(cat "$DAXKIT_SRC/$m/VERSION")" ]; then
+		bad="$bad $m has version $(modinfo -F version "$ko");"
+	elif [ "$(modinfo -F vermagic "$ko" | cut -d' ' -f1)" != "$kver" ]; then
+		bad="$bad $m built for $(modinfo -F vermagic "$ko");"
+	fi
+done
+if [ -z "$bad" ]; then res PASS $t; else res FAIL $t "$bad"; fi
+
+t=pkg-dkms-build-ran-compat-probes
+mlog=$root/var/lib/dkms/daxkit/$ver/build/make.log
+[ -f "$mlog" ] || mlog=$(ls "$root/var/lib/dkms/daxkit/$ver/$kver"/*/log/make.log 2>/dev/null | head -n 1)
+if [ -n "$mlog" ] && grep -qE '^compat: HAVE_[A-Z0-9_]+ +(yes|no) ' "$mlog"; then
+	res PASS $t
+else
+	res FAIL $t "no probe outcomes in dkms's make.log (${mlog:-not found})"
+fi
+
+t=pkg-dkms-refuses-4.19
+out=$(in_root "$root" dkms build -m daxkit -v "$ver" -k 4.19.0-27-amd64 2>&1) && rc=0 || rc=$?
+if [ "$rc" != 0 ] && echo "$out" | grep -q 'BUILD_EXCLUSIVE'; then
+	res PASS $t
+else
+	res FAIL $t "dkms build for 4.19 exited $rc: $(echo "$out" | tail -n 3 | tr '\n' '|')"
+fi
+
+if [ -z "$bad" ]; then
+	serial=$logs/serial.log
+	"$DAXKIT_SRC/tests/vm/initramfs.sh" --installed "$kver" "$kimg" "$mods" "$lane/initrd.gz"
+	log "pkg-$name: booting $kver with the package's modules (log: $serial)"
+	rc=0
+	"$DAXKIT_SRC/tests/vm/boot.sh" "$kimg/vmlinuz" "$lane/initrd.gz" package "$serial" 600 || rc=$?
+	if ! tr -d '\r' < "$serial" | grep -q '^DAXKIT-GUEST-START'; then
+		log "pkg-$name: the guest died before /init; booting again"
+		rc=0
+		"$DAXKIT_SRC/tests/vm/boot.sh" "$kimg/vmlinuz" "$lane/initrd.gz" package "$serial" 600 || rc=$?
+	fi
+	tr -d '\r' < "$serial" | sed -n '/^DAXKIT-RESULTS-BEGIN$/,/^DAXKIT-RESULTS-END$/p' |
+		sed -n 's/^RESULT: \(PASS\|FAIL\) \([^:]*\)\(: \(.*\)\)\{0,1\}$/\1 \2 \4/p' |
+		while read -r verdict test why; do res "$verdict" "$test" "$why"; done
+	if tr -d '\r' < "$serial" | grep -q '^DAXKIT-GUEST-DONE'; then
+		res PASS pkg-guest-completed
+	else
+		res FAIL pkg-guest-completed "qemu exit $rc; tail: $(tr -d '\r' < "$serial" | tail -n 5 | tr '\n' '|')"
+	fi
+	if splats=$(klog_splats "$serial"); then
+		res FAIL pkg-guest-kernel-log-clean "$(echo "$splats" | head -n 5 | tr '\n' '|')"
+	else
+		res PASS pkg-guest-kernel-log-clean
+	fi
+fi
+
+log "pkg-$name: apt purge daxkit-dkms"
+t=pkg-purge-leaves-nothing
+if ! apt_in purge daxkit-dkms > "$logs/purge.log" 2>&1; then
+	res FAIL $t "apt purge failed: $(tail -n 3 "$logs/purge.log" | tr '\n' '|')"
+else
+	snap > "$lane/after"
+	if cmp -s "$lane/before" "$lane/after"; then
+		res PASS $t
+	else
+		res FAIL $t "$(diff "$lane/before" "$lane/after" | grep '^[<>]' | head -n 5 | tr '\n' ' ')"
+	fi
+fi
+! grep -q '^RESULT: FAIL' "$results"

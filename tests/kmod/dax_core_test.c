@@ -439,6 +439,52 @@ static const struct test tests[] = {
 	{ "dax_core_req33_region_devices", t_region_devices },	/* Req-33, Req-61 (kill on destroy) */
 };
 
+/*
+ * On kernels with KUnit built in (the debug lane's), the same tests also
+ * run as the KUnit suite "daxkit_core", one parameter per test, at load
+ * (skipped when selftest=0).  Elsewhere the KTAP report above is all.
+ */
+#if IS_BUILTIN(CONFIG_KUNIT)
+#include <kunit/test.h>
+#endif
+#if IS_BUILTIN(CONFIG_KUNIT) && defined(KUNIT_CASE_PARAM) && defined(kunit_skip)
+static const void *dax_core_kunit_param(const void *prev, char *desc)
+{
+	const struct test *t = prev ? (const struct test *)prev + 1 : tests;
+
+	if (t >= tests + ARRAY_SIZE(tests))
+		return NULL;
+	strscpy(desc, t->name, KUNIT_PARAM_DESC_SIZE);
+	return t;
+}
+
+static int dax_core_kunit_init(struct kunit *k)
+{
+	if (!selftest)
+		kunit_skip(k, "selftest=0");
+	return 0;
+}
+
+static void run_each_test(struct kunit *k)
+{
+	const struct test *t = k->param_value;
+
+	KUNIT_EXPECT_TRUE_MSG(k, t->fn(), "%s failed", t->name);
+}
+
+static struct kunit_case dax_core_kunit_cases[] = {
+	KUNIT_CASE_PARAM(run_each_test, dax_core_kunit_param),
+	{}
+};
+
+static struct kunit_suite dax_core_kunit_suite = {
+	.name = "daxkit_core",
+	.init = dax_core_kunit_init,
+	.test_cases = dax_core_kunit_cases,
+};
+kunit_test_suite(dax_core_kunit_suite);
+#endif
+
 static struct device *region_parent;
 static struct daxkit_region *test_region;
 

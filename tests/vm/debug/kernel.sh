@@ -5,9 +5,10 @@
 #   KVER=...  its release       KDIR=...  its build tree (for our modules)
 #   KIMG=...  DIR with DIR/vmlinuz and DIR/root/lib/modules/KVER
 # The source is Debian's linux-source-6.1 (the 6.1 lane's kernel), the
-# configuration x86_64_defconfig merged with debug.config next to this
+# configuration x86_64 allnoconfig merged with debug.config next to this
 # script.  The result is cached outside the repository, keyed by the
-# source package's version and the hash of the fragment and this script;
+# source package's version, the hash of the fragment and $layout (bump it
+# when a change here changes what is built);
 # a cold build takes about half an hour on two cores.  With --cached,
 # only says (by its status) whether the build is there.
 set -euo pipefail
@@ -22,10 +23,14 @@ if [ -z "$ver" ] || [ "$ver" = "(none)" ]; then
 	ver=$(apt-cache policy "$pkg" | awk '/Candidate:/ { print $2 }')
 fi
 [ -n "$ver" ] && [ "$ver" != "(none)" ] || die "apt knows no $pkg"
-hash=$(cat "$frag" "$0" | sha256sum | cut -c1-12)
+layout=1
+hash=$(sha256sum < "$frag" | cut -c1-12)
 top=$DAXKIT_CACHE/debug-kernel
-dir=$top/$ver-$hash
+dir=$top/$ver-$hash-$layout
 build=$dir/build
+
+srcdir=$top/src-$ver    # the extracted source, kept across fragments
+src=$srcdir/linux-source-6.1
 
 emit() {
 	printf 'KVER=%s\nKDIR=%s\nKIMG=%s\n' "$(cat "$dir/.done")" "$build" "$dir/image"
@@ -37,24 +42,31 @@ fi
 [ "${1:-}" != --cached ] || exit 1
 
 # Earlier builds (other fragments, other versions) are not kept.
-as_root rm -rf "$top"
+for d in "$top"/*; do
+	[ -e "$d" ] || continue
+	[ "$d" = "$srcdir" ] || as_root rm -rf "$d"
+done
 mkdir -p "$dir"
 log "debug lane: building $pkg $ver with tests/vm/debug/debug.config (about 30 minutes, once; log: $dir/build.log)"
-(
-	cd "$dir"
-	apt-get download -q "$pkg=$ver" > /dev/null 2>&1 ||
-		{ as_root apt-get update -q > /dev/null && apt-get download -q "$pkg=$ver" > /dev/null; }
-	dpkg-deb --fsys-tarfile "${pkg}_"*.deb | tar -xf - --wildcards './usr/src/linux-source-6.1.tar.xz'
-	tar -xf usr/src/linux-source-6.1.tar.xz
-	rm -rf usr "${pkg}_"*.deb
-)
-src=$dir/linux-source-6.1
-[ -f "$src/Makefile" ] || die "no kernel tree in $pkg $ver"
+if [ ! -f "$src/.daxkit-extracted" ]; then
+	as_root rm -rf "$srcdir"
+	mkdir -p "$srcdir"
+	(
+		cd "$srcdir"
+		apt-get download -q "$pkg=$ver" > /dev/null 2>&1 ||
+			{ as_root apt-get update -q > /dev/null && apt-get download -q "$pkg=$ver" > /dev/null; }
+		dpkg-deb --fsys-tarfile "${pkg}_"*.deb | tar -xf - --wildcards './usr/src/linux-source-6.1.tar.xz'
+		tar -xf usr/src/linux-source-6.1.tar.xz
+		rm -rf usr "${pkg}_"*.deb
+	)
+	[ -f "$src/Makefile" ] || die "no kernel tree in $pkg $ver"
+	touch "$src/.daxkit-extracted"
+fi
 
 kmake() { make -C "$src" O="$build" -j"$(nproc)" "$@"; }
 {
-	kmake x86_64_defconfig
-	"$src/scripts/kconfig/merge_config.sh" -m -O "$build" "$build/.config" "$frag"
+	kmake allnoconfig
+	"$src/scripts/kconfig/merge_config.sh" -n -m -O "$build" "$build/.config" "$frag"
 	kmake olddefconfig
 } > "$dir/build.log" 2>&1 || { tail -n 30 "$dir/build.log" >&2; die "configuring the debug kernel failed"; }
 

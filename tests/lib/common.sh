@@ -56,6 +56,16 @@ matrix_suite() {
 	esac
 }
 
+# chroot_kver ROOT: the release of the amd64 kernel headers in chroot ROOT
+# (the last in name order, when there are several); fails when none.
+chroot_kver() {
+	local d k=
+	for d in "$1"/usr/src/linux-headers-*-amd64; do
+		[ -f "$d/Makefile" ] && k=${d##*/linux-headers-}
+	done
+	[ -n "$k" ] && echo "$k"
+}
+
 # in_root ROOT CMD...: run CMD in chroot ROOT (with /proc, which objtool
 # reads, mounted in a private mount namespace), or on the host when ROOT
 # is empty.

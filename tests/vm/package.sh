@@ -16,11 +16,8 @@ set -euo pipefail
 name=${1:-6.1}
 suite=$(matrix_suite "$name") || die "unknown kernel '$name' (known: $DAXKIT_MATRIX)"
 base=$("$DAXKIT_SRC/tests/vm/chroot.sh" "$suite")
-kver=
-for d in "$base"/usr/src/linux-headers-*-amd64; do
-	[ -f "$d/Makefile" ] && kver=${d##*/linux-headers-}
-done
-[ -n "$kver" ] || die "no amd64 kernel headers in the $suite chroot"
+kver=$(chroot_kver "$base") ||
+	die "no amd64 kernel headers in the $suite chroot"
 kimg=$("$DAXKIT_SRC/tests/vm/kernel.sh" "$kver" "$base")
 ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$DAXKIT_SRC/dkms.conf")
 

@@ -32,9 +32,6 @@ if [ "$suite" = bookworm ]; then
 fi
 
 root=$("$DAXKIT_SRC/tests/vm/chroot.sh" "$suite")
-kver=
-for d in "$root"/usr/src/linux-headers-*-amd64; do
-	[ -f "$d/Makefile" ] && kver=${d##*/linux-headers-}
-done
-[ -n "$kver" ] || die "no amd64 kernel headers in the $suite chroot"
+kver=$(chroot_kver "$root") ||
+	die "no amd64 kernel headers in the $suite chroot"
 printf 'SUITE=%s\nKVER=%s\nKDIR=%s\nROOT=%s\n' "$suite" "$kver" "/usr/src/linux-headers-$kver" "$root"

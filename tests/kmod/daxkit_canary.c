@@ -4,17 +4,17 @@
  * that the lane's kernel and harness catch the classes of bug the seeds
  * describe, which a stock distribution kernel lets pass silently:
  *
- *   sleep_in_rcu=1  sleeps inside an RCU read-side critical section, as
- *                   the device-dax fault handler once did (might_sleep,
- *                   lockdep/PROVE_RCU);
+ *   sleep_in_rcu=1  takes a mutex (a function that may sleep) inside an
+ *                   RCU read-side critical section, as the device-dax
+ *                   fault handler once did (DEBUG_ATOMIC_SLEEP);
  *   leak=1          leaks an allocation (kmemleak);
  *   oob=1           writes one byte past an allocation (KASAN).
  *
  * Never loaded by the suite itself; tests/vm/suite.sh boots the debug
  * kernel once more in mode "canary" and expects each report.
  */
-#include <linux/delay.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 
@@ -28,10 +28,14 @@ static bool oob;
 module_param(oob, bool, 0444);
 MODULE_PARM_DESC(oob, "write one byte past a 16-byte allocation at load");
 
+static DEFINE_MUTEX(canary_lock);
+
 static noinline void canary_sleep_in_rcu(void)
 {
 	rcu_read_lock();
-	msleep(1);
+	/* Uncontended, so it does not sleep: but it may, and says so. */
+	mutex_lock(&canary_lock);
+	mutex_unlock(&canary_lock);
 	rcu_read_unlock();
 }
 

@@ -7,8 +7,10 @@
 # and installed the four modules for that kernel (running our compat
 # probes) and refuses a kernel before 5.10; boot that kernel in QEMU with
 # exactly the modules the package installed, beside the kernel's own
-# dax_pmem, and use daxkit there (tests/guest/package.sh); purge the
-# package and check that it left nothing behind.
+# dax_pmem, and use daxkit there (tests/guest/package.sh); upgrade to a
+# newer package (the same tree as version VERSION.1) and check that DKMS
+# swapped the old modules for the new; purge the package and check that
+# it left nothing behind.
 set -euo pipefail
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/klog.sh"
@@ -140,6 +142,27 @@ if [ -z "$bad" ]; then
 	else
 		res PASS pkg-guest-kernel-log-clean
 	fi
+fi
+
+upver=$ver.1
+log "pkg-$name: upgrading to daxkit-dkms $upver"
+t=pkg-upgrade-replaces-modules
+"$DAXKIT_SRC/tests/pkg/build.sh" "$lane/out-up" "$upver" > /dev/null
+as_root cp "$lane/out-up/daxkit-dkms_${upver}_all.deb" "$root/tmp/"
+if ! apt_in install "/tmp/daxkit-dkms_${upver}_all.deb" > "$logs/upgrade.log" 2>&1; then
+	res FAIL $t "apt install of $upver failed: $(tail -n 3 "$logs/upgrade.log" | tr '\n' '|')"
+else
+	st=$(in_root "$root" dkms status -m daxkit 2>&1 || true)
+	bad=
+	echo "$st" | grep -q "$upver, $kver, .*: installed" || bad="$bad $upver not installed;"
+	echo "$st" | grep -qE "daxkit(/|, )$ver, " && bad="$bad $ver still known to dkms;"
+	[ -e "$root/usr/src/daxkit-$ver" ] && bad="$bad /usr/src/daxkit-$ver left;"
+	for m in dax_core dax_dev dax_pmem dax_fs_helper; do
+		ko=$(ls "$mods/$m".ko* 2>/dev/null | head -n 1)
+		v=$( [ -n "$ko" ] && modinfo -F version "$ko")
+		[ "$v" = "$upver" ] || bad="$bad $m is '${v:-missing}';"
+	done
+	if [ -z "$bad" ]; then res PASS $t; else res FAIL $t "$bad (dkms status: $(echo "$st" | tr '\n' '|'))"; fi
 fi
 
 log "pkg-$name: apt purge daxkit-dkms"

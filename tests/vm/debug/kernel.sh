@@ -44,7 +44,7 @@ fi
 # Earlier builds (other fragments, other versions) are not kept.
 for d in "$top"/*; do
 	[ -e "$d" ] || continue
-	[ "$d" = "$srcdir" ] || as_root rm -rf "$d"
+	[ "$d" = "$srcdir" ] || [ "$d" = "$dir" ] || as_root rm -rf "$d"
 done
 mkdir -p "$dir"
 log "debug lane: building $pkg $ver with tests/vm/debug/debug.config (about 30 minutes, once; log: $dir/build.log)"

@@ -12,3 +12,8 @@ klog_lines() { tr -d '\r' < "$1" | grep -E '^\[ *[0-9]+\.[0-9]+\] '; }
 
 # klog_splats LOG: prints every splat line; true when there is one.
 klog_splats() { klog_lines "$1" | grep -E "$KLOG_SPLAT_RE"; }
+
+# serial_has ERE LOG: true when a line of the serial log (\r removed)
+# matches.  grep reads to the end (no -q): under pipefail, a writer cut off
+# by an early exit would otherwise turn a match into a failure.
+serial_has() { tr -d '\r' < "$2" | grep -E "$1" > /dev/null; }

@@ -80,7 +80,7 @@ fi
 
 t=pkg-dkms-installed-for-$kver
 st=$(in_root "$root" dkms status -m daxkit -v "$ver" -k "$kver" 2>&1 || true)
-if echo "$st" | grep -q ': installed'; then
+if grep -q ': installed' <<< "$st"; then
 	res PASS $t
 else
 	res FAIL $t "dkms status: $st; install log: $(grep -iE 'error|skip' "$logs/install.log" | head -n 3 | tr '\n' '|')"
@@ -112,7 +112,7 @@ fi
 
 t=pkg-dkms-refuses-4.19
 out=$(in_root "$root" dkms build -m daxkit -v "$ver" -k 4.19.0-27-amd64 2>&1) && rc=0 || rc=$?
-if [ "$rc" != 0 ] && echo "$out" | grep -q 'BUILD_EXCLUSIVE'; then
+if [ "$rc" != 0 ] && grep -q 'BUILD_EXCLUSIVE' <<< "$out"; then
 	res PASS $t
 else
 	res FAIL $t "dkms build for 4.19 exited $rc: $(echo "$out" | tail -n 3 | tr '\n' '|')"
@@ -124,7 +124,7 @@ if [ -z "$bad" ]; then
 	log "pkg-$name: booting $kver with the package's modules (log: $serial)"
 	rc=0
 	"$DAXKIT_SRC/tests/vm/boot.sh" "$kimg/vmlinuz" "$lane/initrd.gz" package "$serial" 600 || rc=$?
-	if ! tr -d '\r' < "$serial" | grep -q '^DAXKIT-GUEST-START'; then
+	if ! serial_has '^DAXKIT-GUEST-START' "$serial"; then
 		log "pkg-$name: the guest died before /init; booting again"
 		rc=0
 		"$DAXKIT_SRC/tests/vm/boot.sh" "$kimg/vmlinuz" "$lane/initrd.gz" package "$serial" 600 || rc=$?
@@ -132,7 +132,7 @@ if [ -z "$bad" ]; then
 	tr -d '\r' < "$serial" | sed -n '/^DAXKIT-RESULTS-BEGIN$/,/^DAXKIT-RESULTS-END$/p' |
 		sed -n 's/^RESULT: \(PASS\|FAIL\) \([^:]*\)\(: \(.*\)\)\{0,1\}$/\1 \2 \4/p' |
 		while read -r verdict test why; do res "$verdict" "$test" "$why"; done
-	if tr -d '\r' < "$serial" | grep -q '^DAXKIT-GUEST-DONE'; then
+	if serial_has '^DAXKIT-GUEST-DONE' "$serial"; then
 		res PASS pkg-guest-completed
 	else
 		res FAIL pkg-guest-completed "qemu exit $rc; tail: $(tr -d '\r' < "$serial" | tail -n 5 | tr '\n' '|')"
@@ -154,8 +154,8 @@ if ! apt_in install "/tmp/daxkit-dkms_${upver}_all.deb" > "$logs/upgrade.log" 2>
 else
 	st=$(in_root "$root" dkms status -m daxkit 2>&1 || true)
 	bad=
-	echo "$st" | grep -q "$upver, $kver, .*: installed" || bad="$bad $upver not installed;"
-	echo "$st" | grep -qE "daxkit(/|, )$ver, " && bad="$bad $ver still known to dkms;"
+	grep -q "$upver, $kver, .*: installed" <<< "$st" || bad="$bad $upver not installed;"
+	grep -qE "daxkit(/|, )$ver, " <<< "$st" && bad="$bad $ver still known to dkms;"
 	[ -e "$root/usr/src/daxkit-$ver" ] && bad="$bad /usr/src/daxkit-$ver left;"
 	for m in dax_core dax_dev dax_pmem dax_fs_helper; do
 		ko=$(ls "$mods/$m".ko* 2>/dev/null | head -n 1)

@@ -44,7 +44,7 @@ rc=0
 # A guest that died before /init ran never reached daxkit's code: that is
 # the emulator (software TCG on a loaded machine), not the suite.  Boot
 # once more and say so; the first console log is kept.
-if ! tr -d '\r' < "$serial" | grep -q '^DAXKIT-GUEST-START'; then
+if ! serial_has '^DAXKIT-GUEST-START' "$serial"; then
 	cp "$serial" "$serial.first-boot"
 	log "$name: the guest died before /init (see $serial.first-boot); booting again"
 	rc=0
@@ -59,7 +59,7 @@ tr -d '\r' < "$serial" | sed -n '/^DAXKIT-RESULTS-BEGIN$/,/^DAXKIT-RESULTS-END$/
 tail_of() { tr -d '\r' < "$serial" | tail -n 5 | tr '\n' '|'; }
 if [ $rc = 124 ]; then
 	res FAIL guest-suite-completed "timed out; tail: $(tail_of)"
-elif ! tr -d '\r' < "$serial" | grep -q '^DAXKIT-GUEST-DONE'; then
+elif ! serial_has '^DAXKIT-GUEST-DONE' "$serial"; then
 	res FAIL guest-suite-completed "the guest did not finish (qemu exit $rc); tail: $(tail_of)"
 else
 	res PASS guest-suite-completed
@@ -80,25 +80,28 @@ if [ "$name" = debug ]; then
 	canary=$out/canary.log
 	log "$name: booting again with the deliberately broken module (log: $canary)"
 	"$DAXKIT_SRC/tests/vm/boot.sh" "$kimg/vmlinuz" "$out/initrd.gz" canary "$canary" 600 || true
+	# Here-strings, not pipes into grep -q: under pipefail, a writer cut
+	# off by grep's early exit would fail the check.
 	caught=$(klog_splats "$canary" || true)
-	if ! tr -d '\r' < "$canary" | grep -q '^CANARY-LOADED 0$'; then
+	klog=$(klog_lines "$canary")
+	if ! serial_has '^CANARY-LOADED 0$' "$canary"; then
 		res FAIL debug-lane-canary-loaded "the canary did not load; tail: $(tr -d '\r' < "$canary" | tail -n 3 | tr '\n' '|')"
 	else
 		res PASS debug-lane-canary-loaded
 	fi
-	if echo "$caught" | grep -q 'BUG: sleeping function called from invalid context' &&
-		klog_lines "$canary" | grep -q 'canary_sleep_in_rcu'; then
+	if grep -q 'BUG: sleeping function called from invalid context' <<< "$caught" &&
+		grep -q 'canary_sleep_in_rcu' <<< "$klog"; then
 		res PASS debug-lane-catches-sleep-under-rcu
 	else
 		res FAIL debug-lane-catches-sleep-under-rcu "no might_sleep report naming canary_sleep_in_rcu"
 	fi
-	if echo "$caught" | grep -q 'BUG: KASAN: slab-out-of-bounds' &&
-		klog_lines "$canary" | grep -q 'canary_oob'; then
+	if grep -q 'BUG: KASAN: slab-out-of-bounds' <<< "$caught" &&
+		grep -q 'canary_oob' <<< "$klog"; then
 		res PASS debug-lane-catches-kasan-out-of-bounds
 	else
 		res FAIL debug-lane-catches-kasan-out-of-bounds "no KASAN report naming canary_oob"
 	fi
-	if tr -d '\r' < "$canary" | grep -q '^CANARY-KMEMLEAK: unreferenced object'; then
+	if serial_has '^CANARY-KMEMLEAK: unreferenced object' "$canary"; then
 		res PASS debug-lane-catches-kmemleak
 	else
 		res FAIL debug-lane-catches-kmemleak "kmemleak_ours found no leak of the canary"

@@ -8,7 +8,7 @@ set -uo pipefail
 . "$(dirname "$0")/../lib/common.sh"
 
 kver=$(host_kver)
-ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$DAXKIT_SRC/dkms.conf")
+ver=$(daxkit_version)
 t=dkms-roundtrip-$kver
 snap() {
 	find /usr/src /var/lib/dkms "/lib/modules/$kver" -xdev 2>/dev/null | sort

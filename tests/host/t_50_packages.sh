@@ -8,7 +8,7 @@
 set -uo pipefail
 . "$(dirname "$0")/../lib/common.sh"
 
-ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$DAXKIT_SRC/dkms.conf")
+ver=$(daxkit_version)
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 

@@ -56,6 +56,9 @@ matrix_suite() {
 	esac
 }
 
+# daxkit_version: the package version, dkms.conf's PACKAGE_VERSION.
+daxkit_version() { sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$DAXKIT_SRC/dkms.conf"; }
+
 # chroot_kver ROOT: the release of the amd64 kernel headers in chroot ROOT
 # (the last in name order, when there are several); fails when none.
 chroot_kver() {

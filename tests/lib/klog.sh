@@ -17,3 +17,27 @@ klog_splats() { klog_lines "$1" | grep -E "$KLOG_SPLAT_RE"; }
 # matches.  grep reads to the end (no -q): under pipefail, a writer cut off
 # by an early exit would otherwise turn a match into a failure.
 serial_has() { tr -d '\r' < "$2" | grep -E "$1" > /dev/null; }
+
+# guest_boot VMLINUZ INITRD MODE LOG [LIMIT]: boots the guest (boot.sh)
+# and returns QEMU's status.  A guest that died before /init ran never
+# reached daxkit's code: that is the emulator (software TCG on a loaded
+# machine), not the suite; it boots once more and says so, keeping the
+# first console log as LOG.first-boot.
+guest_boot() {
+	local rc=0
+	"$DAXKIT_SRC/tests/vm/boot.sh" "$@" || rc=$?
+	if ! serial_has '^DAXKIT-GUEST-START' "$4"; then
+		cp "$4" "$4.first-boot"
+		log "the guest died before /init (see $4.first-boot); booting again"
+		rc=0
+		"$DAXKIT_SRC/tests/vm/boot.sh" "$@" || rc=$?
+	fi
+	return $rc
+}
+
+# guest_results LOG: the guest's RESULT lines from the quiet block after
+# its run, one "VERDICT TEST WHY" per line.
+guest_results() {
+	tr -d '\r' < "$1" | sed -n '/^DAXKIT-RESULTS-BEGIN$/,/^DAXKIT-RESULTS-END$/p' |
+		sed -n 's/^RESULT: \(PASS\|FAIL\) \([^:]*\)\(: \(.*\)\)\{0,1\}$/\1 \2 \4/p'
+}

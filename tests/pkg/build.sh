@@ -15,7 +15,7 @@ set -euo pipefail
 
 out=${1:?usage: build.sh OUT [VERSION]}
 newver=${2:-}
-ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$DAXKIT_SRC/dkms.conf")
+ver=$(daxkit_version)
 [ -n "$ver" ] || die "no PACKAGE_VERSION in dkms.conf"
 
 # copy_tree DIR: this tree, at version $ver, into DIR.

@@ -59,13 +59,11 @@ if [ -n "$installed" ]; then
 		cp "$ko" "$root/lib/modules/$kver/updates/dkms/"
 		echo "$m $(modinfo -F version "$ko")" >> "$root/etc/daxkit-versions"
 	done
-	depmod -b "$root" "$kver"
 else
 	for m in dax_core dax_dev dax_pmem dax_fs_helper; do
 		cp "$mods/$m/$m.ko" "$root/lib/modules/$kver/updates/"
 		echo "$m $(cat "$mods/$m/VERSION")" >> "$root/etc/daxkit-versions"
 	done
-	depmod -b "$root" "$kver"
 
 	mkdir -p "$root/test/kmod"
 	cp "$mods"/tests/kmod/*.ko "$root/test/kmod/"
@@ -74,6 +72,7 @@ else
 		cp "$skew/$m/$m.ko" "$root/test/abi-skew/"
 	done
 fi
+depmod -b "$root" "$kver"
 
 cp -r "$DAXKIT_SRC/tests/guest" "$root/tests"
 mkdir -p "$root/tests/bin"

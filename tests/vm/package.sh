@@ -21,7 +21,7 @@ base=$("$DAXKIT_SRC/tests/vm/chroot.sh" "$suite")
 kver=$(chroot_kver "$base") ||
 	die "no amd64 kernel headers in the $suite chroot"
 kimg=$("$DAXKIT_SRC/tests/vm/kernel.sh" "$kver" "$base")
-ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$DAXKIT_SRC/dkms.conf")
+ver=$(daxkit_version)
 
 lane=$DAXKIT_CACHE/pkg-lane/$suite
 root=$lane/root
@@ -123,14 +123,8 @@ if [ -z "$bad" ]; then
 	"$DAXKIT_SRC/tests/vm/initramfs.sh" --installed "$kver" "$kimg" "$mods" "$lane/initrd.gz"
 	log "pkg-$name: booting $kver with the package's modules (log: $serial)"
 	rc=0
-	"$DAXKIT_SRC/tests/vm/boot.sh" "$kimg/vmlinuz" "$lane/initrd.gz" package "$serial" 600 || rc=$?
-	if ! serial_has '^DAXKIT-GUEST-START' "$serial"; then
-		log "pkg-$name: the guest died before /init; booting again"
-		rc=0
-		"$DAXKIT_SRC/tests/vm/boot.sh" "$kimg/vmlinuz" "$lane/initrd.gz" package "$serial" 600 || rc=$?
-	fi
-	tr -d '\r' < "$serial" | sed -n '/^DAXKIT-RESULTS-BEGIN$/,/^DAXKIT-RESULTS-END$/p' |
-		sed -n 's/^RESULT: \(PASS\|FAIL\) \([^:]*\)\(: \(.*\)\)\{0,1\}$/\1 \2 \4/p' |
+	guest_boot "$kimg/vmlinuz" "$lane/initrd.gz" package "$serial" 600 || rc=$?
+	guest_results "$serial" |
 		while read -r verdict test why; do res "$verdict" "$test" "$why"; done
 	if serial_has '^DAXKIT-GUEST-DONE' "$serial"; then
 		res PASS pkg-guest-completed

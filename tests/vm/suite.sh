@@ -40,20 +40,10 @@ serial=$out/serial.log
 log "$name: booting $KVER under QEMU (log: $serial)"
 start=$(date +%s)
 rc=0
-"$DAXKIT_SRC/tests/vm/boot.sh" "$kimg/vmlinuz" "$out/initrd.gz" suite "$serial" || rc=$?
-# A guest that died before /init ran never reached daxkit's code: that is
-# the emulator (software TCG on a loaded machine), not the suite.  Boot
-# once more and say so; the first console log is kept.
-if ! serial_has '^DAXKIT-GUEST-START' "$serial"; then
-	cp "$serial" "$serial.first-boot"
-	log "$name: the guest died before /init (see $serial.first-boot); booting again"
-	rc=0
-	"$DAXKIT_SRC/tests/vm/boot.sh" "$kimg/vmlinuz" "$out/initrd.gz" suite "$serial" || rc=$?
-fi
+guest_boot "$kimg/vmlinuz" "$out/initrd.gz" suite "$serial" || rc=$?
 log "$name: the guest ran $(( $(date +%s) - start ))s, qemu exit $rc"
 
-tr -d '\r' < "$serial" | sed -n '/^DAXKIT-RESULTS-BEGIN$/,/^DAXKIT-RESULTS-END$/p' |
-	sed -n 's/^RESULT: \(PASS\|FAIL\) \([^:]*\)\(: \(.*\)\)\{0,1\}$/\1 \2 \4/p' |
+guest_results "$serial" |
 	while read -r verdict test why; do res "$verdict" "$test" "$why"; done
 
 tail_of() { tr -d '\r' < "$serial" | tail -n 5 | tr '\n' '|'; }

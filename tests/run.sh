@@ -5,7 +5,7 @@
 # the VM suite and the package lane (the .deb installed in that suite's
 # chroot, its modules booted), then the VM suite on the debug kernel
 # (tests/vm/debug: lockdep, PROVE_RCU, KASAN, kmemleak; built once, about
-# half an hour cold; DEBUG_KERNEL=0 leaves it out, DEBUG_KERNEL=auto runs
+# 12 minutes cold here; DEBUG_KERNEL=0 leaves it out, DEBUG_KERNEL=auto runs
 # it only when it is already built).  Prints a table per kernel and ends
 # with "N passed, N failed"; exits non-zero on any failure.  The full
 # output is kept in $DAXKIT_CACHE/last-run.log.

@@ -12,9 +12,12 @@
  * memory gets ZONE_DEVICE struct pages, so mappings of it have pages
  * (Req-28) and memory_failure() can find its mappers (Req-35).  Nothing
  * here writes the memory: what was there before a load is there after.
+ *
+ * libnvdimm namespaces in devdax mode are nd.c's.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/idr.h>
 #include <linux/ioport.h>
 #include <linux/list.h>
 #include <linux/memremap.h>
@@ -24,6 +27,7 @@
 #include <linux/slab.h>
 #include <daxkit/core.h>
 #include <daxkit/compat_mm.h>
+#include "dax_pmem.h"
 
 #define DAX_PMEM_MAX_RANGES	16
 
@@ -32,28 +36,8 @@ module_param(ranges, charp, 0444);
 MODULE_PARM_DESC(ranges,
 		 "more physical ranges to serve: size@start[,size@start...], e.g. 256M@4G");
 
-/**
- * struct dax_pmem_range - one range daxkit serves
- * @start: physical start
- * @size: bytes
- * @claim: our claim on the range in /proc/iomem
- * @pdev: the parent of the region, /sys/devices/platform/daxkit_pmem.N
- * @pgmap: the ZONE_DEVICE pages of the range
- * @region: the daxkit region
- * @node: its place in dax_pmem_ranges
- */
-struct dax_pmem_range {
-	phys_addr_t start;
-	u64 size;
-	struct resource *claim;
-	struct platform_device *pdev;
-	struct dev_pagemap pgmap;
-	struct daxkit_region *region;
-	struct list_head node;
-};
-
 static LIST_HEAD(dax_pmem_ranges);
-static int dax_pmem_next_id;
+static DEFINE_IDA(dax_pmem_ida);
 
 struct dax_pmem_found {
 	int nr;
@@ -73,85 +57,155 @@ static int dax_pmem_note_legacy(struct resource *res, void *arg)
 	return 0;
 }
 
-static void dax_pmem_release(struct dax_pmem_range *r)
+/**
+ * dax_pmem_range_init() - describe a range and give it a region id
+ * @r: the range, zeroed by the caller
+ * @start: physical start of the data
+ * @size: bytes of data
+ * @align: the region's alignment
+ *
+ * Return: 0, or -ENOMEM when no region id is left.  Undone by
+ * dax_pmem_range_fini().
+ */
+int dax_pmem_range_init(struct dax_pmem_range *r, phys_addr_t start, u64 size,
+			unsigned int align)
 {
-	if (r->region)
-		dax_core_region_destroy(r->region);
-	if (r->pgmap.nr_range)
-		memunmap_pages(&r->pgmap);
-	if (r->pdev)
-		platform_device_unregister(r->pdev);
-	if (r->claim)
-		release_mem_region(r->start, r->size);
-	kfree(r);
+	r->start = start;
+	r->size = size;
+	r->align = align;
+	r->id = ida_alloc(&dax_pmem_ida, GFP_KERNEL);
+	return r->id < 0 ? r->id : 0;
 }
 
-static int dax_pmem_map(struct dax_pmem_range *r, unsigned int align, void **kaddr)
+/* ZONE_DEVICE pages for the range; *kaddr is where the data starts. */
+static int dax_pmem_map(struct dax_pmem_range *r, int nid, void **kaddr)
 {
+	void *base;
+
+	if (!r->pgmap.nr_range) {
+		r->pgmap.range.start = r->start;
+		r->pgmap.range.end = r->start + r->size - 1;
+		r->pgmap.nr_range = 1;
+	}
 	r->pgmap.type = MEMORY_DEVICE_GENERIC;
 #if DAXKIT_PGMAP_COMPOUND
-	r->pgmap.vmemmap_shift = order_base_2(align >> PAGE_SHIFT);
+	r->pgmap.vmemmap_shift = order_base_2(r->align >> PAGE_SHIFT);
 #endif
-	r->pgmap.range.start = r->start;
-	r->pgmap.range.end = r->start + r->size - 1;
-	r->pgmap.nr_range = 1;
-	*kaddr = memremap_pages(&r->pgmap, dev_to_node(&r->pdev->dev));
-	if (IS_ERR(*kaddr)) {
-		r->pgmap.nr_range = 0;
-		return PTR_ERR(*kaddr);
-	}
+	base = memremap_pages(&r->pgmap, nid);
+	if (IS_ERR(base))
+		return PTR_ERR(base);
+	r->mapped = true;
+	*kaddr = base + (r->start - r->pgmap.range.start);
 	return 0;
 }
 
-static int dax_pmem_serve(phys_addr_t start, u64 size)
+/**
+ * dax_pmem_range_start() - serve a range: claim, struct pages, region, device
+ * @r: a range set up by dax_pmem_range_init()
+ * @parent: the device the region's attributes and devices hang off
+ * @target_node: the NUMA node the memory would be onlined to
+ *
+ * Claims the data in /proc/iomem as "daxkit", gives it ZONE_DEVICE pages,
+ * makes a daxkit region over it with one device spanning it.  Nothing here
+ * writes the memory.
+ *
+ * Return: 0, -EBUSY when another driver holds part of the data, or the
+ * errno of the step that failed.  Whatever was done is undone by
+ * dax_pmem_range_fini(), on failure too.
+ */
+int dax_pmem_range_start(struct dax_pmem_range *r, struct device *parent,
+			 int target_node)
 {
-	struct daxkit_region_info info = { .target_node = NUMA_NO_NODE };
-	struct dax_pmem_range *r;
+	struct daxkit_region_info info = {
+		.id = r->id,
+		.start = r->start,
+		.size = r->size,
+		.align = r->align,
+		.target_node = target_node,
+	};
 	struct daxkit_dev *ddev;
+	int rc;
+
+	r->claim = request_mem_region(r->start, r->size, "daxkit");
+	if (!r->claim)
+		return -EBUSY;
+	rc = dax_pmem_map(r, dev_to_node(parent), &info.kaddr);
+	if (rc)
+		return rc;
+	r->region = dax_core_region_create(parent, &info);
+	if (IS_ERR(r->region)) {
+		rc = PTR_ERR(r->region);
+		r->region = NULL;
+		return rc;
+	}
+	ddev = dax_core_dev_create(r->region, r->size);
+	if (IS_ERR(ddev))
+		return PTR_ERR(ddev);
+	dev_info(parent, "region %d: %pa+%#llx, device %s\n", r->id, &r->start,
+		 r->size, dev_name(dax_core_dev_device(ddev)));
+	return 0;
+}
+
+/**
+ * dax_pmem_range_fini() - undo dax_pmem_range_start() and _init()
+ * @r: the range; any step may not have happened
+ *
+ * Destroys the region (which deletes its devices and zaps their mappings),
+ * removes the struct pages, drops the claim and frees the region id.
+ */
+void dax_pmem_range_fini(struct dax_pmem_range *r)
+{
+	if (r->region)
+		dax_core_region_destroy(r->region);
+	r->region = NULL;
+	if (r->mapped)
+		memunmap_pages(&r->pgmap);
+	r->mapped = false;
+	if (r->claim)
+		release_mem_region(r->start, r->size);
+	r->claim = NULL;
+	if (r->id >= 0)
+		ida_free(&dax_pmem_ida, r->id);
+	r->id = -1;
+}
+
+static void dax_pmem_legacy_release(struct dax_pmem_range *r)
+{
+	dax_pmem_range_fini(r);
+	if (r->pdev)
+		platform_device_unregister(r->pdev);
+	kfree(r);
+}
+
+static int dax_pmem_legacy_serve(phys_addr_t start, u64 size)
+{
+	unsigned int align = IS_ALIGNED(start | size, PMD_SIZE) ? PMD_SIZE : PAGE_SIZE;
+	struct dax_pmem_range *r;
 	int rc;
 
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
 	if (!r)
 		return -ENOMEM;
-	r->start = start;
-	r->size = size;
-	r->claim = request_mem_region(start, size, "daxkit");
-	if (!r->claim) {
-		pr_info("%pa+%#llx is held by another driver; skipping it\n", &start, size);
-		kfree(r);
-		return -EBUSY;
-	}
-	info.id = dax_pmem_next_id++;
-	r->pdev = platform_device_register_simple("daxkit_pmem", info.id, NULL, 0);
+	rc = dax_pmem_range_init(r, start, size, align);
+	if (rc)
+		goto err;
+	r->pdev = platform_device_register_simple("daxkit_pmem", r->id, NULL, 0);
 	if (IS_ERR(r->pdev)) {
 		rc = PTR_ERR(r->pdev);
 		r->pdev = NULL;
 		goto err;
 	}
-	info.start = start;
-	info.size = size;
-	info.align = IS_ALIGNED(start | size, PMD_SIZE) ? PMD_SIZE : PAGE_SIZE;
-	rc = dax_pmem_map(r, info.align, &info.kaddr);
+	rc = dax_pmem_range_start(r, &r->pdev->dev, NUMA_NO_NODE);
 	if (rc)
 		goto err;
-	r->region = dax_core_region_create(&r->pdev->dev, &info);
-	if (IS_ERR(r->region)) {
-		rc = PTR_ERR(r->region);
-		r->region = NULL;
-		goto err;
-	}
-	ddev = dax_core_dev_create(r->region, size);
-	if (IS_ERR(ddev)) {
-		rc = PTR_ERR(ddev);
-		goto err;
-	}
 	list_add_tail(&r->node, &dax_pmem_ranges);
-	pr_info("region %d: %pa+%#llx, device %s\n", info.id, &start, size,
-		dev_name(dax_core_dev_device(ddev)));
 	return 0;
 err:
-	pr_err("cannot serve %pa+%#llx: %d\n", &start, size, rc);
-	dax_pmem_release(r);
+	if (rc == -EBUSY)
+		pr_info("%pa+%#llx is held by another driver; skipping it\n", &start, size);
+	else
+		pr_err("cannot serve %pa+%#llx: %d\n", &start, size, rc);
+	dax_pmem_legacy_release(r);
 	return rc;
 }
 
@@ -189,13 +243,13 @@ bad:
 	return -EINVAL;
 }
 
-static void dax_pmem_release_all(void)
+static void dax_pmem_legacy_release_all(void)
 {
 	struct dax_pmem_range *r, *next;
 
 	list_for_each_entry_safe_reverse(r, next, &dax_pmem_ranges, node) {
 		list_del(&r->node);
-		dax_pmem_release(r);
+		dax_pmem_legacy_release(r);
 	}
 }
 
@@ -216,7 +270,10 @@ static int __init dax_pmem_init(void)
 	walk_iomem_res_desc(IORES_DESC_PERSISTENT_MEMORY_LEGACY, IORESOURCE_MEM,
 			    0, -1, found, dax_pmem_note_legacy);
 	for (i = 0; i < found->nr; i++)
-		dax_pmem_serve(found->r[i].start, range_len(&found->r[i]));
+		dax_pmem_legacy_serve(found->r[i].start, range_len(&found->r[i]));
+	rc = dax_pmem_nd_init();
+	if (rc)
+		dax_pmem_legacy_release_all();
 out:
 	kfree(found);
 	return rc;
@@ -224,7 +281,8 @@ out:
 
 static void __exit dax_pmem_exit(void)
 {
-	dax_pmem_release_all();
+	dax_pmem_nd_exit();
+	dax_pmem_legacy_release_all();
 }
 
 module_init(dax_pmem_init);

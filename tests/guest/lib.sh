@@ -45,3 +45,71 @@ kmemleak_ours() {
 		/\[(dax_[a-z_]+|daxkit_[a-z_]+)\]$/ || / 0xffffffff[a-f][0-9a-f]+$/ { ours = 1 }
 		END { if (ours) print blk }' $k
 }
+
+# --- libnvdimm helpers (the emulated NVDIMM) ---
+ND=/sys/bus/nd/devices
+
+# nd_up: nfit and nd_pmem loaded, region0 present.  Returns 1 if not.
+nd_up() {
+	modprobe nfit && modprobe nd_pmem || return 1
+	local i=0
+	while [ $i -lt 40 ] && [ ! -e $ND/region0 ]; do sleep 0.25; i=$((i + 1)); done
+	[ -e $ND/region0 ]
+}
+
+# intree_dax_pmem_load: the kernel's own dax_pmem (shadowed by ours for
+# modprobe), loaded by path after its dependencies, with device_dax.
+intree_dax_pmem_load() {
+	local ko dep
+	ko=$(find /lib/modules/"$(uname -r)"/kernel -name 'dax_pmem.ko*' | head -n 1)
+	[ -n "$ko" ] || return 1
+	for dep in $(modinfo -F depends "$ko" | tr , ' '); do
+		modprobe "$dep" || return 1
+	done
+	insmod "$ko" && modprobe device_dax
+}
+
+# nd_dax_of NAME: the nd_dax device claiming the namespace named NAME.
+nd_dax_of() {
+	local d ns
+	for d in $ND/dax*; do
+		read -r ns < "$d/namespace" 2>/dev/null || continue
+		[ -n "$ns" ] && [ "$(cat "$ND/$ns/alt_name" 2>/dev/null)" = "$1" ] &&
+			{ basename "$d"; return 0; }
+	done
+	return 1
+}
+
+# nd_driver DAX: the driver the nd_dax device DAX is bound to, or nothing.
+nd_driver() { [ -e "$ND/$1/driver" ] && basename "$(readlink "$ND/$1/driver")"; }
+
+# daxkit_of DAX: the daxkit device (daxkitR.0) serving nd_dax device DAX.
+daxkit_of() {
+	local id
+	read -r id < "$ND/$1/daxkit_region/id" 2>/dev/null && echo "daxkit$id.0"
+}
+
+# intree_chardev_of DAX: the in-tree device-dax device (daxR.N) of DAX.
+intree_chardev_of() {
+	local c
+	for c in "$ND/$1"/dax[0-9]*.[0-9]*; do
+		[ -e "$c/size" ] && { basename "$c"; return 0; }
+	done
+	return 1
+}
+
+# wait_for PATH: up to 10 s for PATH to exist.
+wait_for() {
+	local i=0
+	while [ $i -lt 40 ] && [ ! -e "$1" ]; do sleep 0.25; i=$((i + 1)); done
+	[ -e "$1" ]
+}
+
+# nd_down: every daxkit module and the in-tree dax ones gone.
+nd_down() {
+	local m
+	for m in dax_pmem dax_dev dax_fs_helper dax_core dax_pmem_compat dax_pmem_core device_dax; do
+		loaded $m && rmmod $m 2>/dev/null
+	done
+	true
+}

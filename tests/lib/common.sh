@@ -27,7 +27,7 @@ as_root() {
 # The Debian packages the suite needs on the host (Debian 12).
 DAXKIT_HOST_PACKAGES="build-essential libc6-dev linux-headers-amd64 dkms sparse
 bison flex libelf-dev bc libssl-dev dpkg-dev debhelper dh-dkms lintian rpm rpmlint
-qemu-system-x86 busybox-static cpio kmod xz-utils zstd file debootstrap"
+qemu-system-x86 busybox-static cpio kmod ndctl xz-utils zstd file debootstrap"
 
 # The kernel matrix: our name for each kernel, and the Debian suite whose
 # headers, compiler and image it comes from.

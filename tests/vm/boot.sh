@@ -5,16 +5,18 @@
 # from two sources: a legacy memmap= range (256 MiB at 1 GiB) and an
 # emulated NVDIMM backed by a file in the cache (kept across boots).
 # The serial console goes to LOG.  Exits with QEMU's status (124 on
-# timeout).
+# timeout).  DAXKIT_NVDIMM names the NVDIMM's backing file (made, 512 MiB
+# of zeros, when missing); DAXKIT_GUEST_ARGS is added to the command line
+# (daxkit.only=P runs only the guest tests t_P*.sh).
 set -euo pipefail
 . "$(dirname "$0")/../lib/common.sh"
 
 kernel=$1 initrd=$2 mode=$3 logf=$4 limit=${5:-900}
-nvdimm=$DAXKIT_CACHE/vm/nvdimm0.img
+nvdimm=${DAXKIT_NVDIMM:-$DAXKIT_CACHE/vm/nvdimm0.img}
 mkdir -p "$(dirname "$nvdimm")"
 [ -f "$nvdimm" ] || truncate -s 512M "$nvdimm"
 
-cmdline="console=ttyS0 loglevel=5 panic=-1 oops=panic memmap=256M!1G daxkit.mode=$mode"
+cmdline="console=ttyS0 loglevel=5 panic=-1 oops=panic memmap=256M!1G daxkit.mode=$mode ${DAXKIT_GUEST_ARGS:-}"
 set +e
 timeout --foreground "$limit" qemu-system-x86_64 \
 	-machine pc,nvdimm=on -accel tcg,thread=multi -cpu max -smp 2 \

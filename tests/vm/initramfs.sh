@@ -25,16 +25,16 @@ root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 
 # The kernel's own modules a test needs, with their dependencies.
-KERNEL_MODULES="nfit nd_pmem nd_e820 nd_btt libnvdimm device_dax kmem hwpoison_inject"
-[ -z "$installed" ] || KERNEL_MODULES="$KERNEL_MODULES dax_pmem"
+KERNEL_MODULES="nfit nd_pmem nd_e820 nd_btt libnvdimm device_dax kmem hwpoison_inject dax_pmem"
 
 mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,run,mnt,etc,lib/modules/"$kver"/updates}
 cp /bin/busybox "$root/bin/busybox"
 
-# kmod and the shared libraries it needs.
+# kmod and ndctl, and the shared libraries they need.
 cp /bin/kmod "$root/sbin/kmod"
 for t in modprobe insmod rmmod lsmod modinfo depmod; do ln -s kmod "$root/sbin/$t"; done
-ldd /bin/kmod | grep -o '/[^ ]*' | while read -r lib; do
+cp /usr/bin/ndctl "$root/bin/ndctl"
+ldd /bin/kmod /usr/bin/ndctl | grep -o '/[^ ]*' | grep -v ':$' | sort -u | while read -r lib; do
 	mkdir -p "$root$(dirname "$lib")"
 	cp -L "$lib" "$root$lib"
 done

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * dax_pmem: what its legacy-range part (pmem.c) and its libnvdimm
+ * namespace part (nd.c) share.
+ */
+#ifndef _DAX_PMEM_H
+#define _DAX_PMEM_H
+
+#include <linux/list.h>
+#include <linux/memremap.h>
+#include <linux/types.h>
+
+struct daxkit_region;
+struct platform_device;
+
+/**
+ * struct dax_pmem_range - one range of persistent memory daxkit serves
+ * @start: physical start of the data, what the daxkit region spans
+ * @size: bytes of data
+ * @align: the region's alignment (PAGE_SIZE, PMD_SIZE or PUD_SIZE)
+ * @id: the daxkit region id (daxkit<id>.N)
+ * @claim: our claim on the data in /proc/iomem
+ * @mapped: @pgmap's pages exist
+ * @pgmap: the ZONE_DEVICE pages.  The owner may fill in the range (and an
+ *	altmap) before dax_pmem_range_start(), to cover more than the data;
+ *	left empty, it covers exactly the data
+ * @region: the daxkit region
+ * @pdev: legacy ranges only: the parent, /sys/devices/platform/daxkit_pmem.N
+ * @node: legacy ranges only: the place in the list of them
+ */
+struct dax_pmem_range {
+	phys_addr_t start;
+	u64 size;
+	unsigned int align;
+	int id;
+	struct resource *claim;
+	bool mapped;
+	struct dev_pagemap pgmap;
+	struct daxkit_region *region;
+	struct platform_device *pdev;
+	struct list_head node;
+};
+
+int dax_pmem_range_init(struct dax_pmem_range *r, phys_addr_t start, u64 size,
+			unsigned int align);
+int dax_pmem_range_start(struct dax_pmem_range *r, struct device *parent,
+			 int target_node);
+void dax_pmem_range_fini(struct dax_pmem_range *r);
+
+#if IS_ENABLED(CONFIG_LIBNVDIMM)
+int dax_pmem_nd_init(void);
+void dax_pmem_nd_exit(void);
+#else
+static inline int dax_pmem_nd_init(void)
+{
+	return 0;
+}
+
+static inline void dax_pmem_nd_exit(void)
+{
+}
+#endif
+
+#endif /* _DAX_PMEM_H */

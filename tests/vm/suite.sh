@@ -37,6 +37,10 @@ fi
 
 "$DAXKIT_SRC/tests/vm/initramfs.sh" "$KVER" "$kimg" "$out/main" "$out/skew" "$out/initrd.gz"
 serial=$out/serial.log
+# The lane's own NVDIMM, empty at the start: the reboot boot reads what the
+# suite's boot left on it.
+export DAXKIT_NVDIMM=$out/nvdimm.img
+rm -f "$DAXKIT_NVDIMM"
 log "$name: booting $KVER under QEMU (log: $serial)"
 start=$(date +%s)
 rc=0
@@ -45,6 +49,19 @@ log "$name: the guest ran $(( $(date +%s) - start ))s, qemu exit $rc"
 
 guest_results "$serial" |
 	while read -r verdict test why; do res "$verdict" "$test" "$why"; done
+
+# Power off, boot again over the same NVDIMM: tests/guest/reboot.sh.
+reboot=$out/reboot.log
+log "$name: booting again over the same NVDIMM (log: $reboot)"
+rrc=0
+guest_boot "$kimg/vmlinuz" "$out/initrd.gz" reboot "$reboot" 600 || rrc=$?
+guest_results "$reboot" |
+	while read -r verdict test why; do res "$verdict" "$test" "$why"; done
+if serial_has '^DAXKIT-GUEST-DONE' "$reboot"; then
+	res PASS guest-reboot-completed
+else
+	res FAIL guest-reboot-completed "the second boot did not finish (qemu exit $rrc); tail: $(tr -d '\r' < "$reboot" | tail -n 5 | tr '\n' '|')"
+fi
 
 tail_of() { tr -d '\r' < "$serial" | tail -n 5 | tr '\n' '|'; }
 if [ $rc = 124 ]; then
@@ -56,7 +73,9 @@ else
 fi
 
 nsplat=0
-if splats=$(klog_splats "$serial"); then
+# Both boots' logs: any splat in either fails the lane.
+splats=$({ klog_splats "$serial"; klog_splats "$reboot"; } || true)
+if [ -n "$splats" ]; then
 	nsplat=$(echo "$splats" | wc -l)
 	res FAIL guest-kernel-log-clean "$(echo "$splats" | head -n 5 | tr '\n' '|')"
 else

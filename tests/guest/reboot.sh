@@ -1,0 +1,58 @@
+# SPDX-License-Identifier: GPL-2.0
+# The second boot over the same NVDIMM (mode "reboot"), after
+# t_70_nd_devdax.sh: the namespaces come back by themselves, daxkit serves
+# them with the data written before the power-off, and once daxkit is
+# gone the in-tree driver serves them again, daxkit's info block included.
+. /tests/lib.sh
+
+MB=1048576
+rd() { local v; { read -r v < "$1"; } 2>/dev/null; echo "$v"; }
+verify() { # verify DEV SEED SIZE
+	/tests/bin/daxmap "/dev/$1" verify 0 $((8 * MB)) "$2" &&
+		/tests/bin/daxmap "/dev/$1" verify $(($3 - 2 * MB)) $((2 * MB)) $(($2 + 100))
+}
+
+t=nd-reboot-namespaces-found
+if ! nd_up; then
+	fail $t "no region0 after modprobe nfit nd_pmem"; exit 0
+fi
+# nd_pmem finds the info blocks and makes the nd_dax devices.
+i=0
+while [ $i -lt 40 ] && { ! da=$(nd_dax_of daxkit-a) || ! db=$(nd_dax_of daxkit-b); }; do
+	sleep 0.25; i=$((i + 1))
+done
+if [ -z "${da:-}" ] || [ -z "${db:-}" ]; then
+	fail $t "no nd_dax device for daxkit-a or daxkit-b: $(ls $ND | tr '\n' ' ')"; exit 0
+fi
+pass $t
+
+t=nd-reboot-daxkit-reads-back
+if ! modprobe dax_pmem; then
+	fail $t "modprobe dax_pmem failed"
+elif ! ka=$(daxkit_of "$da") || ! kb=$(daxkit_of "$db") || ! wait_for /dev/$ka || ! wait_for /dev/$kb; then
+	fail $t "daxkit serves $da as '${ka:-}' and $db as '${kb:-}'"
+elif ! out=$(verify "$ka" 12 "$(rd /sys/bus/daxkit/devices/$ka/size)"); then
+	fail $t "daxkit-a (struct pages in RAM) through /dev/$ka: $out"
+elif ! out=$(verify "$kb" 21 "$(rd /sys/bus/daxkit/devices/$kb/size)"); then
+	fail $t "daxkit-b (struct pages on the media) through /dev/$kb: $out"
+else
+	pass $t
+fi
+modprobe -r dax_pmem dax_dev dax_core
+
+t=nd-reboot-intree-reads-daxkit-namespaces
+if ! intree_dax_pmem_load; then
+	fail $t "cannot load the in-tree dax_pmem"
+elif [ "$(nd_driver "$da")" != dax_pmem ] || [ "$(nd_driver "$db")" != dax_pmem ]; then
+	fail $t "the in-tree dax_pmem did not take $da ($(nd_driver "$da")) and $db ($(nd_driver "$db"))"
+elif ! ca=$(intree_chardev_of "$da") || ! cb=$(intree_chardev_of "$db") ||
+	! wait_for /dev/$ca || ! wait_for /dev/$cb; then
+	fail $t "no device-dax devices for $da and $db"
+elif ! out=$(verify "$ca" 12 "$(rd /sys/bus/dax/devices/$ca/size)"); then
+	fail $t "daxkit-a through the in-tree /dev/$ca: $out"
+elif ! out=$(verify "$cb" 21 "$(rd /sys/bus/dax/devices/$cb/size)"); then
+	fail $t "daxkit-b, made by daxkit, through the in-tree /dev/$cb: $out"
+else
+	pass $t
+fi
+nd_down

@@ -1018,6 +1018,67 @@ err_put:
 }
 DAXKIT_EXPORT(dax_core_dev_create);
 
+/*
+ * With the region locked: the device whose memory holds @phys, referenced,
+ * and @phys's byte offset in it; NULL when no device has it.
+ */
+static struct dax_core_device *daxkit_region_find(struct daxkit_region *region,
+						  phys_addr_t phys, u64 *offset,
+						  u64 *room)
+{
+	struct daxkit_dev *ddev;
+	struct resource *res;
+	int i;
+
+	lockdep_assert_held(&region->lock);
+	list_for_each_entry(ddev, &region->devs, node) {
+		for (i = 0; i < ddev->nr_range; i++) {
+			res = ddev->ranges[i].res;
+			if (phys < res->start || phys > res->end)
+				continue;
+			*offset = PFN_PHYS(ddev->ranges[i].pgoff) + phys - res->start;
+			*room = res->end + 1 - phys;
+			dax_core_get(ddev->dax_dev);
+			return ddev->dax_dev;
+		}
+	}
+	return NULL;
+}
+
+/**
+ * dax_core_region_notify_failure() - route a memory failure to a holder
+ * @region: the region whose memory failed
+ * @phys: physical address of the failure
+ * @len: its length in bytes
+ * @mf_flags: memory_failure() flags
+ *
+ * For a provider's dev_pagemap memory_failure operation: finds the device
+ * that owns @phys and tells its holder, with the offset in that device
+ * (Req-15, Req-35).  A failure running past the end of the device's range
+ * is cut there.
+ *
+ * Return: the holder's answer; -EOPNOTSUPP when no device owns @phys or
+ * the device has no holder, so that the kernel's own handling (killing
+ * the processes that map the page) runs; -ENXIO for a dead device.
+ */
+int dax_core_region_notify_failure(struct daxkit_region *region, phys_addr_t phys,
+				   u64 len, int mf_flags)
+{
+	struct dax_core_device *dax_dev;
+	u64 offset, room;
+	int rc;
+
+	mutex_lock(&region->lock);
+	dax_dev = daxkit_region_find(region, phys, &offset, &room);
+	mutex_unlock(&region->lock);
+	if (!dax_dev)
+		return -EOPNOTSUPP;
+	rc = dax_core_notify_failure(dax_dev, offset, min(len, room), mf_flags);
+	dax_core_put(dax_dev);
+	return rc;
+}
+DAXKIT_EXPORT(dax_core_region_notify_failure);
+
 /* ---- region attributes ---- */
 
 static struct daxkit_region *dev_to_region(struct device *dev)

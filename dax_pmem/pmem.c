@@ -23,6 +23,7 @@
 #include <linux/memremap.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/platform_device.h>
 #include <linux/slab.h>
 #include <daxkit/core.h>
@@ -38,6 +39,8 @@ MODULE_PARM_DESC(ranges,
 
 static LIST_HEAD(dax_pmem_ranges);
 static DEFINE_IDA(dax_pmem_ida);
+/* Orders a failure notice against the region going away: r->region. */
+static DEFINE_MUTEX(dax_pmem_mf_lock);
 
 struct dax_pmem_found {
 	int nr;
@@ -77,6 +80,33 @@ int dax_pmem_range_init(struct dax_pmem_range *r, phys_addr_t start, u64 size,
 	return r->id < 0 ? r->id : 0;
 }
 
+#ifdef HAVE_PGMAP_MEMORY_FAILURE
+/*
+ * Poison on one of our pages: its device's holder hears of it (Req-35).
+ * -EOPNOTSUPP (no holder) lets the kernel kill the mappers itself.
+ */
+static int dax_pmem_memory_failure(struct dev_pagemap *pgmap, unsigned long pfn,
+				   unsigned long nr_pages, int mf_flags)
+{
+	struct dax_pmem_range *r = container_of(pgmap, struct dax_pmem_range, pgmap);
+	int rc = -EOPNOTSUPP;
+
+	mutex_lock(&dax_pmem_mf_lock);
+	if (r->region)
+		rc = dax_core_region_notify_failure(r->region, PFN_PHYS(pfn),
+						    (u64)nr_pages << PAGE_SHIFT, mf_flags);
+	mutex_unlock(&dax_pmem_mf_lock);
+	return rc;
+}
+
+static const struct dev_pagemap_ops dax_pmem_pgmap_ops = {
+	.memory_failure = dax_pmem_memory_failure,
+};
+#define DAX_PMEM_PGMAP_OPS	(&dax_pmem_pgmap_ops)
+#else
+#define DAX_PMEM_PGMAP_OPS	NULL
+#endif
+
 /* ZONE_DEVICE pages for the range; *kaddr is where the data starts. */
 static int dax_pmem_map(struct dax_pmem_range *r, int nid, void **kaddr)
 {
@@ -88,6 +118,7 @@ static int dax_pmem_map(struct dax_pmem_range *r, int nid, void **kaddr)
 		r->pgmap.nr_range = 1;
 	}
 	r->pgmap.type = MEMORY_DEVICE_GENERIC;
+	r->pgmap.ops = DAX_PMEM_PGMAP_OPS;
 #if DAXKIT_PGMAP_COMPOUND
 	r->pgmap.vmemmap_shift = order_base_2(r->align >> PAGE_SHIFT);
 #endif
@@ -123,6 +154,7 @@ int dax_pmem_range_start(struct dax_pmem_range *r, struct device *parent,
 		.align = r->align,
 		.target_node = target_node,
 	};
+	struct daxkit_region *region;
 	struct daxkit_dev *ddev;
 	int rc;
 
@@ -132,13 +164,13 @@ int dax_pmem_range_start(struct dax_pmem_range *r, struct device *parent,
 	rc = dax_pmem_map(r, dev_to_node(parent), &info.kaddr);
 	if (rc)
 		return rc;
-	r->region = dax_core_region_create(parent, &info);
-	if (IS_ERR(r->region)) {
-		rc = PTR_ERR(r->region);
-		r->region = NULL;
-		return rc;
-	}
-	ddev = dax_core_dev_create(r->region, r->size);
+	region = dax_core_region_create(parent, &info);
+	if (IS_ERR(region))
+		return PTR_ERR(region);
+	mutex_lock(&dax_pmem_mf_lock);
+	r->region = region;
+	mutex_unlock(&dax_pmem_mf_lock);
+	ddev = dax_core_dev_create(region, r->size);
 	if (IS_ERR(ddev))
 		return PTR_ERR(ddev);
 	dev_info(parent, "region %d: %pa+%#llx, device %s\n", r->id, &r->start,
@@ -155,9 +187,15 @@ int dax_pmem_range_start(struct dax_pmem_range *r, struct device *parent,
  */
 void dax_pmem_range_fini(struct dax_pmem_range *r)
 {
-	if (r->region)
-		dax_core_region_destroy(r->region);
+	struct daxkit_region *region;
+
+	/* A failure notice in flight finishes before the region goes. */
+	mutex_lock(&dax_pmem_mf_lock);
+	region = r->region;
 	r->region = NULL;
+	mutex_unlock(&dax_pmem_mf_lock);
+	if (region)
+		dax_core_region_destroy(region);
 	if (r->mapped)
 		memunmap_pages(&r->pgmap);
 	r->mapped = false;

@@ -105,10 +105,13 @@ wait_for() {
 	[ -e "$1" ]
 }
 
-# nd_down: every daxkit module and the in-tree dax ones gone.
+# nd_down: every daxkit module, the in-tree dax ones and the libnvdimm
+# stack gone, so that no namespace (nd_e820's over the legacy range, say)
+# is left holding memory a later test expects to be free.
 nd_down() {
 	local m
-	for m in dax_pmem dax_dev dax_fs_helper dax_core dax_pmem_compat dax_pmem_core device_dax; do
+	for m in dax_pmem dax_dev dax_fs_helper dax_core dax_pmem_compat dax_pmem_core \
+		device_dax nd_pmem nd_btt nd_e820 nfit libnvdimm; do
 		loaded $m && rmmod $m 2>/dev/null
 	done
 	true

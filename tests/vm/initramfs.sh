@@ -65,6 +65,8 @@ else
 		echo "$m $(cat "$mods/$m/VERSION")" >> "$root/etc/daxkit-versions"
 	done
 
+	# What the compat probes found, for tests of kernel-dependent features.
+	cp "$mods/compat/generated/daxkit_compat.h" "$root/etc/daxkit-compat.h"
 	mkdir -p "$root/test/kmod"
 	cp "$mods"/tests/kmod/*.ko "$root/test/kmod/"
 	mkdir -p "$root/test/abi-skew"

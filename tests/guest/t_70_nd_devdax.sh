@@ -6,9 +6,10 @@
 #    in-tree driver, then served by daxkit: same size, same bytes;
 #  - namespace daxkit-b (struct pages on the media) is made by ndctl with
 #    daxkit as the driver, which writes its info block;
-#  - unbind, bind and unload with both.
+#  - unbind, bind and unload, also while a process touches a mapping.
 # The second boot (reboot.sh) reads both back through daxkit, then through
-# the in-tree driver again.  Patterns: 8 MiB at 0 and 2 MiB at the end.
+# the in-tree driver again.  Patterns: 8 MiB at 16 MiB and 2 MiB at the
+# end; the first 4 MiB are where the mapping tests store.
 . /tests/lib.sh
 
 MB=1048576
@@ -17,7 +18,7 @@ patterns() { # patterns write|verify DEV SEED
 	local size
 	size=$(rd "/sys/bus/daxkit/devices/$2/size")
 	[ -n "$size" ] || size=$(rd "/sys/bus/dax/devices/$2/size")
-	/tests/bin/daxmap "/dev/$2" "$1" 0 $((8 * MB)) "$3" &&
+	/tests/bin/daxmap "/dev/$2" "$1" $((16 * MB)) $((8 * MB)) "$3" &&
 		/tests/bin/daxmap "/dev/$2" "$1" $((size - 2 * MB)) $((2 * MB)) $(($3 + 100))
 }
 
@@ -102,8 +103,52 @@ else
 	pass $t
 fi
 
+# loop_until_sigbus DEV ACTION...: a process touches 4 MiB of DEV in a
+# loop; ACTION runs; the process must end by SIGBUS within 5 s (Req-61).
+loop_until_sigbus() {
+	local dev=$1 pid i=0
+	shift
+	: > /tmp/nd-loop.out
+	/tests/bin/daxmap "/dev/$dev" touch-loop $((4 * MB)) > /tmp/nd-loop.out 2>&1 &
+	pid=$!
+	while [ $i -lt 50 ] && ! grep -q mapped /tmp/nd-loop.out; do sleep 0.1; i=$((i + 1)); done
+	"$@"
+	i=0
+	while [ $i -lt 50 ] && kill -0 $pid 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+	if kill -0 $pid 2>/dev/null; then
+		kill -9 $pid; wait $pid 2>/dev/null
+		echo "the mapper kept running"; return 1
+	fi
+	wait $pid 2>/dev/null
+	grep -q 'ok: SIGBUS' /tmp/nd-loop.out || { cat /tmp/nd-loop.out; return 1; }
+}
+unbind_nd() { echo "$1" > /sys/bus/nd/drivers/daxkit_pmem/unbind; }
+
+t=nd-devdax-req61-unbind-namespace-while-mapped
+if [ -z "${k:-}" ] || [ ! -c /dev/$k ]; then
+	fail $t "no daxkit-b device to map"
+elif ! out=$(loop_until_sigbus "$k" unbind_nd "$db"); then
+	fail $t "$out"
+elif ! echo "$db" > /sys/bus/nd/drivers/daxkit_pmem/bind || ! k=$(daxkit_of "$db") ||
+	! wait_for /dev/$k; then
+	fail $t "binding $db again failed"
+elif ! out=$(patterns verify "$k" 21); then
+	fail $t "after binding again, /dev/$k: $out"
+else
+	pass $t
+fi
+
+t=nd-devdax-req61-unload-while-mapped
+if [ -z "${k:-}" ] || [ ! -c /dev/$k ]; then
+	fail $t "no daxkit-b device to map"
+elif ! out=$(loop_until_sigbus "$k" modprobe -r dax_pmem); then
+	fail $t "$out"
+else
+	pass $t
+fi
+
 t=nd-devdax-unload-releases
-if ! modprobe -r dax_pmem; then
+if loaded dax_pmem && ! modprobe -r dax_pmem; then
 	fail $t "modprobe -r dax_pmem failed"
 elif ls /sys/bus/daxkit/devices 2>/dev/null | grep -q .; then
 	fail $t "daxkit devices left: $(ls /sys/bus/daxkit/devices | tr '\n' ' ')"

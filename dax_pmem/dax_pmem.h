@@ -47,7 +47,7 @@ int dax_pmem_range_start(struct dax_pmem_range *r, struct device *parent,
 			 int target_node);
 void dax_pmem_range_fini(struct dax_pmem_range *r);
 
-#if IS_ENABLED(CONFIG_LIBNVDIMM)
+#if IS_ENABLED(CONFIG_NVDIMM_DAX)
 int dax_pmem_nd_init(void);
 void dax_pmem_nd_exit(void);
 #else

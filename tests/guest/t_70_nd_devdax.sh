@@ -6,6 +6,7 @@
 #    in-tree driver, then served by daxkit: same size, same bytes;
 #  - namespace daxkit-b (struct pages on the media) is made by ndctl with
 #    daxkit as the driver, which writes its info block;
+#  - ndctl destroys a namespace daxkit serves;
 #  - unbind, bind and unload, also while a process touches a mapping.
 # The second boot (reboot.sh) reads both back through daxkit, then through
 # the in-tree driver again.  Patterns: 8 MiB at 16 MiB and 2 MiB at the
@@ -99,6 +100,19 @@ elif ! echo "$db" > /sys/bus/nd/drivers/daxkit_pmem/bind; then
 	fail $t "binding $db again failed"
 elif ! k=$(daxkit_of "$db") || ! wait_for /dev/$k || ! out=$(patterns verify "$k" 21); then
 	fail $t "after bind: ${out:-no device}"
+else
+	pass $t
+fi
+
+t=nd-devdax-ndctl-destroy-with-daxkit
+if ! out=$(ndctl create-namespace -m devdax -s 64M -n daxkit-c -r region0 2>&1); then
+	fail $t "ndctl create-namespace: $(echo "$out" | tail -n 2 | tr '\n' '|')"
+elif ! dc=$(nd_dax_of daxkit-c) || ! kc=$(daxkit_of "$dc") || ! wait_for /dev/$kc; then
+	fail $t "no daxkit device for daxkit-c"
+elif ! ns=$(rd $ND/$dc/namespace) || ! out=$(ndctl destroy-namespace -f "$ns" 2>&1); then
+	fail $t "ndctl destroy-namespace $ns: $(echo "$out" | tail -n 2 | tr '\n' '|')"
+elif [ -e /sys/bus/daxkit/devices/$kc ] || nd_dax_of daxkit-c > /dev/null; then
+	fail $t "$kc or daxkit-c's nd_dax device survived the destroy"
 else
 	pass $t
 fi

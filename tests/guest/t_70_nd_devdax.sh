@@ -7,6 +7,7 @@
 #  - namespace daxkit-b (struct pages on the media) is made by ndctl with
 #    daxkit as the driver, which writes its info block;
 #  - ndctl destroys a namespace daxkit serves;
+#  - O_DIRECT between a raw namespace and a daxkit mapping (Req-28);
 #  - unbind, bind and unload, also while a process touches a mapping.
 # The second boot (reboot.sh) reads both back through daxkit, then through
 # the in-tree driver again.  Patterns: 8 MiB at 16 MiB and 2 MiB at the
@@ -117,6 +118,27 @@ else
 	pass $t
 fi
 
+# Req-28: O_DIRECT between a raw namespace's /dev/pmemX and a daxkit
+# mapping: the block layer pins daxkit's pages with get_user_pages.
+t=dax-dev-req28-odirect-into-and-from-mapping
+blk=
+if ! out=$(ndctl create-namespace -m raw -s 32M -n daxkit-raw -r region0 2>&1); then
+	fail $t "ndctl create-namespace -m raw: $(echo "$out" | tail -n 2 | tr '\n' '|')"
+else
+	for n in $ND/namespace*; do
+		[ "$(rd $n/alt_name)" = daxkit-raw ] && blk=$(ls $n/block 2>/dev/null | head -n 1)
+	done
+	if [ -z "$blk" ] || ! wait_for /dev/$blk; then
+		fail $t "no block device for the raw namespace"
+	elif [ -z "${k:-}" ] || [ ! -c /dev/$k ]; then
+		fail $t "no daxkit-b device to map"
+	elif ! out=$(/tests/bin/daxmap /dev/$k odirect /dev/$blk $((2 * MB))); then
+		fail $t "$out"
+	else
+		pass $t
+	fi
+fi
+
 # loop_until_sigbus DEV ACTION...: a process touches 4 MiB of DEV in a
 # loop; ACTION runs; the process must end by SIGBUS within 5 s (Req-61).
 loop_until_sigbus() {
@@ -168,8 +190,8 @@ elif ls /sys/bus/daxkit/devices 2>/dev/null | grep -q .; then
 	fail $t "daxkit devices left: $(ls /sys/bus/daxkit/devices | tr '\n' ' ')"
 elif [ -n "$(nd_driver "${da:-none}")$(nd_driver "${db:-none}")" ]; then
 	fail $t "nd_dax devices still bound"
-elif grep -qE ': (daxkit|namespace0\.)' /proc/iomem; then
-	fail $t "claims left in /proc/iomem: $(grep -E ': (daxkit|namespace0\.)' /proc/iomem | tr '\n' '|')"
+elif claims=$(grep -E ": (daxkit|$(rd $ND/${da:-none}/namespace)|$(rd $ND/${db:-none}/namespace))\$" /proc/iomem); then
+	fail $t "claims left in /proc/iomem: $(echo "$claims" | tr '\n' '|')"
 else
 	pass $t
 fi

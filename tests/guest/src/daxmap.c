@@ -12,6 +12,9 @@
  *   daxmap DEV split ALIGN           munmap of one page inside an ALIGN mapping refused
  *   daxmap DEV touch-loop LEN        map, touch forever; exit 0 on SIGBUS
  *   daxmap DEV fork-share LEN        a fork child's store is seen by the parent
+ *   daxmap DEV odirect BLKDEV LEN    O_DIRECT I/O between BLKDEV and a mapping
+ *                                    of DEV (get_user_pages on its pages, Req-28):
+ *                                    a read into the mapping, a write from it
  *   daxmap DEV poison OFF ALIGN      MADV_HWPOISON a mapped page at OFF: expect
  *                                    SIGBUS, BUS_MCEERR_AR, si_addr_lsb log2(ALIGN)
  *
@@ -77,6 +80,64 @@ static int do_pattern(int write, off_t off, size_t len, uint64_t seed)
 	return 0;
 }
 
+/* Fill @buf with the pattern of @seed; or compare, returning the first bad word + 1. */
+static size_t fill_or_check(uint64_t *buf, size_t len, uint64_t seed, int fill)
+{
+	size_t i;
+
+	for (i = 0; i < len / 8; i++) {
+		if (fill)
+			buf[i] = pattern(seed, i);
+		else if (buf[i] != pattern(seed, i))
+			return i + 1;
+	}
+	return 0;
+}
+
+/*
+ * Direct I/O between a block device and the mapping: the block layer pins
+ * the mapping's pages with get_user_pages, which only works on device
+ * memory with struct pages and pfns inserted accordingly (Req-28).
+ */
+static int do_odirect(const char *blkdev, size_t len)
+{
+	uint64_t *p = map(len, 0, MAP_SHARED), *buf;
+	int bfd = open(blkdev, O_RDWR);
+	int dfd = open(blkdev, O_RDWR | O_DIRECT);
+
+	if (p == MAP_FAILED)
+		return fail("%s", "mmap");
+	if (bfd < 0 || dfd < 0)
+		return fail("open %s", blkdev);
+	buf = malloc(len);
+	if (!buf)
+		return fail("%s", "malloc");
+	/* Block device -> mapping: the device's pages are written (FOLL_WRITE). */
+	fill_or_check(buf, len, 7, 1);
+	if (pwrite(bfd, buf, len, 0) != (ssize_t)len || fsync(bfd))
+		return fail("%s", "buffered write of the block device");
+	memset(p, 0, len);
+	if (pread(dfd, p, len, 0) != (ssize_t)len)
+		return fail("%s", "O_DIRECT read into the mapping");
+	if (fill_or_check(p, len, 7, 0)) {
+		printf("fail: the O_DIRECT read left other data in the mapping\n");
+		return 1;
+	}
+	/* Mapping -> block device: the device's pages are read. */
+	fill_or_check(p, len, 8, 1);
+	if (pwrite(dfd, p, len, 0) != (ssize_t)len)
+		return fail("%s", "O_DIRECT write from the mapping");
+	posix_fadvise(bfd, 0, len, POSIX_FADV_DONTNEED);
+	if (pread(bfd, buf, len, 0) != (ssize_t)len)
+		return fail("%s", "buffered read of the block device");
+	if (fill_or_check(buf, len, 8, 0)) {
+		printf("fail: the O_DIRECT write did not store the mapping's data\n");
+		return 1;
+	}
+	printf("ok\n");
+	return 0;
+}
+
 static int expect_einval(void *p, const char *what)
 {
 	if (p != MAP_FAILED) {
@@ -123,6 +184,8 @@ int main(int argc, char **argv)
 
 	if (!strcmp(cmd, "write") || !strcmp(cmd, "verify"))
 		return do_pattern(!strcmp(cmd, "write"), a3, a4, a5);
+	if (!strcmp(cmd, "odirect") && argc > 4)
+		return do_odirect(argv[3], a4);
 	if (!strcmp(cmd, "refuse-private")) {
 		if (expect_einval(map(a3 ? a3 : 2 << 20, 0, MAP_PRIVATE), "MAP_PRIVATE"))
 			return 1;

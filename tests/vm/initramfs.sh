@@ -79,7 +79,7 @@ depmod -b "$root" "$kver"
 cp -r "$DAXKIT_SRC/tests/guest" "$root/tests"
 mkdir -p "$root/tests/bin"
 for c in "$DAXKIT_SRC"/tests/guest/src/*.c; do
-	gcc -static -O2 -Wall -Wextra -Werror -o "$root/tests/bin/$(basename "$c" .c)" "$c" ||
+	gcc -static -O2 -Wall -Wextra -Werror -pthread -o "$root/tests/bin/$(basename "$c" .c)" "$c" ||
 		die "cannot build the guest program $c"
 done
 cp "$DAXKIT_SRC/tests/guest/init" "$root/init"

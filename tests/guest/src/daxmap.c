@@ -15,6 +15,9 @@
  *   daxmap DEV odirect BLKDEV LEN    O_DIRECT I/O between BLKDEV and a mapping
  *                                    of DEV (get_user_pages on its pages, Req-28):
  *                                    a read into the mapping, a write from it
+ *   daxmap DEV storm LEN ALIGN N     N threads map LEN, touch every ALIGN, unmap,
+ *                                    again and again; exit 0 at the first SIGBUS
+ *                                    or refused mmap (the device went away)
  *   daxmap DEV poison OFF ALIGN      MADV_HWPOISON a mapped page at OFF: expect
  *                                    SIGBUS, BUS_MCEERR_AR, si_addr_lsb log2(ALIGN)
  *
@@ -22,6 +25,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -138,6 +142,58 @@ static int do_odirect(const char *blkdev, size_t len)
 	return 0;
 }
 
+static size_t storm_len, storm_align;
+static volatile unsigned long storm_faults;
+
+static void on_sigbus_exit(int sig __attribute__((unused)))
+{
+	static const char msg[] = "ok: SIGBUS\n";
+
+	if (write(1, msg, sizeof(msg) - 1) < 0)
+		_exit(1);
+	_exit(0);
+}
+
+/* One thread of the storm: each new mapping faults again on every ALIGN. */
+static void *storm_thread(void *arg __attribute__((unused)))
+{
+	size_t off;
+
+	for (;;) {
+		volatile char *p = map(storm_len, 0, MAP_SHARED);
+
+		if (p == MAP_FAILED) {
+			printf("ok: mmap refused (%s) after %lu faults\n", strerror(errno),
+			       storm_faults);
+			fflush(stdout);
+			_exit(0);
+		}
+		for (off = 0; off < storm_len; off += storm_align) {
+			p[off]++;
+			storm_faults++;
+		}
+		munmap((void *)p, storm_len);
+	}
+	return NULL;
+}
+
+static int do_storm(size_t len, size_t align, int n)
+{
+	pthread_t t;
+	int i;
+
+	storm_len = len;
+	storm_align = align;
+	signal(SIGBUS, on_sigbus_exit);
+	for (i = 0; i < n; i++)
+		if (pthread_create(&t, NULL, storm_thread, NULL))
+			return fail("%s", "pthread_create");
+	printf("mapped\n");
+	fflush(stdout);
+	pause();
+	return 1;
+}
+
 static int expect_einval(void *p, const char *what)
 {
 	if (p != MAP_FAILED) {
@@ -184,6 +240,8 @@ int main(int argc, char **argv)
 
 	if (!strcmp(cmd, "write") || !strcmp(cmd, "verify"))
 		return do_pattern(!strcmp(cmd, "write"), a3, a4, a5);
+	if (!strcmp(cmd, "storm") && argc > 5)
+		return do_storm(a3, a4, (int)a5);
 	if (!strcmp(cmd, "odirect") && argc > 4)
 		return do_odirect(argv[3], a4);
 	if (!strcmp(cmd, "refuse-private")) {

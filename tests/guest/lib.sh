@@ -116,3 +116,24 @@ nd_down() {
 	done
 	true
 }
+
+# bg_wait_for OUT WORD: up to 5 s for WORD to show in OUT, a background
+# program's output.
+bg_wait_for() {
+	local i=0
+	while [ $i -lt 50 ] && ! grep -q "$2" "$1"; do sleep 0.1; i=$((i + 1)); done
+}
+
+# bg_expect_end PID OUT: the background program PID, whose device went
+# away, must end by itself within 10 s with a line "ok: ..." in OUT.
+# Prints why not.
+bg_expect_end() {
+	local i=0
+	while [ $i -lt 100 ] && kill -0 "$1" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+	if kill -0 "$1" 2>/dev/null; then
+		kill -9 "$1"; wait "$1" 2>/dev/null
+		echo "it went on after the device went away"; return 1
+	fi
+	wait "$1" 2>/dev/null
+	grep -q '^ok: ' "$2" || { tr '\n' '|' < "$2"; return 1; }
+}

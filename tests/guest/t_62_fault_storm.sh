@@ -13,11 +13,11 @@ D=/dev/daxkit0.0
 # storm ACTION...: start the storm, let it run a second, do ACTION, expect
 # the storm to end by itself.
 storm() {
-	local pid i=0
+	local pid
 	: > /tmp/storm.out
 	/tests/bin/daxmap $D storm $((64 * MB)) $((2 * MB)) 4 > /tmp/storm.out 2>&1 &
 	pid=$!
-	while [ $i -lt 50 ] && ! grep -q mapped /tmp/storm.out; do sleep 0.1; i=$((i + 1)); done
+	bg_wait_for /tmp/storm.out mapped
 	sleep 1
 	# A storm it is: the threads have faulted many times already.
 	faults=$(awk '{ print $10 }' /proc/$pid/stat 2>/dev/null)
@@ -27,14 +27,7 @@ storm() {
 	fi
 	echo "$faults faults before the device went away" >&2
 	"$@"
-	i=0
-	while [ $i -lt 100 ] && kill -0 $pid 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
-	if kill -0 $pid 2>/dev/null; then
-		kill -9 $pid; wait $pid 2>/dev/null
-		echo "the storm went on after the device went away"; return 1
-	fi
-	wait $pid 2>/dev/null
-	grep -q '^ok: ' /tmp/storm.out || { tr '\n' '|' < /tmp/storm.out; return 1; }
+	bg_expect_end $pid /tmp/storm.out
 }
 unbind() { echo daxkit0.0 > /sys/bus/daxkit/drivers/dax_dev/unbind; }
 

@@ -41,3 +41,22 @@ guest_results() {
 	tr -d '\r' < "$1" | sed -n '/^DAXKIT-RESULTS-BEGIN$/,/^DAXKIT-RESULTS-END$/p' |
 		sed -n 's/^RESULT: \(PASS\|FAIL\) \([^:]*\)\(: \(.*\)\)\{0,1\}$/\1 \2 \4/p'
 }
+
+# guest_run VMLINUZ INITRD MODE LOG LIMIT NAME: guest_boot, then every
+# result of the guest and one more, NAME, that passes when the guest
+# finished, each through the caller's res VERDICT TEST [WHY].  Returns
+# QEMU's status (124: timed out).
+guest_run() {
+	local rc=0 why
+	guest_boot "$1" "$2" "$3" "$4" "$5" || rc=$?
+	guest_results "$4" |
+		while read -r verdict test why; do res "$verdict" "$test" "$why"; done
+	if serial_has '^DAXKIT-GUEST-DONE' "$4"; then
+		res PASS "$6"
+	else
+		why="the guest did not finish (qemu exit $rc)"
+		[ $rc != 124 ] || why="timed out"
+		res FAIL "$6" "$why; tail: $(tr -d '\r' < "$4" | tail -n 5 | tr '\n' '|')"
+	fi
+	return $rc
+}

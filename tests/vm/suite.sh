@@ -44,33 +44,13 @@ rm -f "$DAXKIT_NVDIMM"
 log "$name: booting $KVER under QEMU (log: $serial)"
 start=$(date +%s)
 rc=0
-guest_boot "$kimg/vmlinuz" "$out/initrd.gz" suite "$serial" || rc=$?
+guest_run "$kimg/vmlinuz" "$out/initrd.gz" suite "$serial" 900 guest-suite-completed || rc=$?
 log "$name: the guest ran $(( $(date +%s) - start ))s, qemu exit $rc"
-
-guest_results "$serial" |
-	while read -r verdict test why; do res "$verdict" "$test" "$why"; done
 
 # Power off, boot again over the same NVDIMM: tests/guest/reboot.sh.
 reboot=$out/reboot.log
 log "$name: booting again over the same NVDIMM (log: $reboot)"
-rrc=0
-guest_boot "$kimg/vmlinuz" "$out/initrd.gz" reboot "$reboot" 600 || rrc=$?
-guest_results "$reboot" |
-	while read -r verdict test why; do res "$verdict" "$test" "$why"; done
-if serial_has '^DAXKIT-GUEST-DONE' "$reboot"; then
-	res PASS guest-reboot-completed
-else
-	res FAIL guest-reboot-completed "the second boot did not finish (qemu exit $rrc); tail: $(tr -d '\r' < "$reboot" | tail -n 5 | tr '\n' '|')"
-fi
-
-tail_of() { tr -d '\r' < "$serial" | tail -n 5 | tr '\n' '|'; }
-if [ $rc = 124 ]; then
-	res FAIL guest-suite-completed "timed out; tail: $(tail_of)"
-elif ! serial_has '^DAXKIT-GUEST-DONE' "$serial"; then
-	res FAIL guest-suite-completed "the guest did not finish (qemu exit $rc); tail: $(tail_of)"
-else
-	res PASS guest-suite-completed
-fi
+guest_run "$kimg/vmlinuz" "$out/initrd.gz" reboot "$reboot" 600 guest-reboot-completed || true
 
 nsplat=0
 # Both boots' logs: any splat in either fails the lane.
@@ -88,7 +68,7 @@ fi
 if [ "$name" = debug ]; then
 	canary=$out/canary.log
 	log "$name: booting again with the deliberately broken module (log: $canary)"
-	"$DAXKIT_SRC/tests/vm/boot.sh" "$kimg/vmlinuz" "$out/initrd.gz" canary "$canary" 600 || true
+	guest_boot "$kimg/vmlinuz" "$out/initrd.gz" canary "$canary" 600 || true
 	# Here-strings, not pipes into grep -q: under pipefail, a writer cut
 	# off by grep's early exit would fail the check.
 	caught=$(klog_splats "$canary" || true)

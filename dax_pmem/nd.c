@@ -23,16 +23,12 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/io.h>
 #include <linux/libnvdimm.h>
 #include <linux/memremap.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/nd.h>
 #include <linux/numa.h>
-#include <linux/slab.h>
-#include <linux/uaccess.h>
-#include <linux/uuid.h>
 #include <daxkit/core.h>
 #include "dax_pmem.h"
 #include "nd_private.h"

@@ -18,6 +18,8 @@
  *   daxmap DEV storm LEN ALIGN N     N threads map LEN, touch every ALIGN, unmap,
  *                                    again and again; exit 0 at the first SIGBUS
  *                                    or refused mmap (the device went away)
+ *   daxmap DEV soft-offline OFF ALIGN  MADV_SOFT_OFFLINE of a mapped page at OFF is
+ *                                    refused (Req-36); the page keeps its data
  *   daxmap DEV poison OFF ALIGN      MADV_HWPOISON a mapped page at OFF: expect
  *                                    SIGBUS, BUS_MCEERR_AR, si_addr_lsb log2(ALIGN)
  *
@@ -40,6 +42,9 @@
 
 #ifndef MAP_SHARED_VALIDATE
 #define MAP_SHARED_VALIDATE 0x03
+#endif
+#ifndef MADV_SOFT_OFFLINE
+#define MADV_SOFT_OFFLINE 101	/* not in glibc's headers */
 #endif
 #ifndef MAP_SYNC
 #define MAP_SYNC 0x80000
@@ -315,6 +320,21 @@ int main(int argc, char **argv)
 		fflush(stdout);
 		for (;; n++)
 			p[(n * 4096) % a3] = (char)n;
+	} else if (!strcmp(cmd, "soft-offline")) {
+		volatile uint64_t *p = map(a4, a3, MAP_SHARED);
+
+		if (p == MAP_FAILED)
+			return fail("%s", "mmap");
+		p[0] = 0x5a5a5a5a5a5a5a5aULL;
+		if (!madvise((void *)p, 4096, MADV_SOFT_OFFLINE)) {
+			printf("fail: MADV_SOFT_OFFLINE of a device page succeeded\n");
+			return 1;
+		}
+		if (p[0] != 0x5a5a5a5a5a5a5a5aULL) {
+			printf("fail: the page lost its data\n");
+			return 1;
+		}
+		printf("ok: refused with %s\n", strerror(errno));
 	} else if (!strcmp(cmd, "poison")) {
 		struct sigaction sa = { .sa_sigaction = on_sigbus_info, .sa_flags = SA_SIGINFO };
 		volatile char *p = map(a4, a3, MAP_SHARED);

@@ -173,6 +173,14 @@ static bool daxkit_align_valid(unsigned long align)
 	return false;
 }
 
+/* Whether a device of @region may fault at @align: kernel, CPU and pages. */
+static bool daxkit_region_align_ok(struct daxkit_region *region,
+				   unsigned long align)
+{
+	return daxkit_align_valid(align) &&
+	       daxkit_pages_fit_align(region->align, align);
+}
+
 /* ---- mappingN children ---- */
 
 static struct daxkit_mapping *to_daxkit_mapping(struct device *dev)
@@ -524,7 +532,7 @@ static ssize_t align_store(struct device *dev, struct device_attribute *attr,
 	rc = kstrtoul(buf, 0, &val);
 	if (rc)
 		return rc;
-	if (!daxkit_align_valid(val)) {
+	if (!daxkit_region_align_ok(ddev->region, val)) {
 		dev_dbg_ratelimited(dev, "align %lu is not supported here\n", val);
 		return -EINVAL;
 	}
@@ -1110,6 +1118,26 @@ static ssize_t region_align_show(struct device *dev,
 static struct device_attribute dev_attr_region_align =
 	__ATTR(align, 0400, region_align_show, NULL);
 
+/* The alignments a device of the region may take, as libnvdimm lists them. */
+static ssize_t supported_alignments_show(struct device *dev,
+					 struct device_attribute *attr, char *buf)
+{
+	static const unsigned long sizes[] = { PAGE_SIZE, PMD_SIZE, PUD_SIZE };
+	struct daxkit_region *region = dev_to_region(dev);
+	ssize_t len = 0;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		if (!daxkit_region_align_ok(region, sizes[i]) ||
+		    !IS_ALIGNED(region->res.start, sizes[i]) ||
+		    resource_size(&region->res) < sizes[i])
+			continue;
+		len += sysfs_emit_at(buf, len, "%s%lu", len ? " " : "", sizes[i]);
+	}
+	return len + sysfs_emit_at(buf, len, "\n");
+}
+static DEVICE_ATTR_RO(supported_alignments);
+
 static ssize_t available_size_show(struct device *dev,
 				   struct device_attribute *attr, char *buf)
 {
@@ -1217,6 +1245,7 @@ static struct attribute *daxkit_region_attrs[] = {
 	&dev_attr_id.attr,
 	&dev_attr_region_size.attr,
 	&dev_attr_region_align.attr,
+	&dev_attr_supported_alignments.attr,
 	&dev_attr_available_size.attr,
 	&dev_attr_seed.attr,
 	&dev_attr_create.attr,

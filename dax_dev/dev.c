@@ -3,10 +3,10 @@
  * dax_dev: the mappable character device of daxkit, /dev/daxkitR.N, with
  * device-dax semantics: MAP_SHARED only; address, offset and length
  * aligned to the device's alignment; faults served at exactly that size
- * (a PTE for 4K, a PMD for 2M), never a silent fallback, SIGBUS where a
- * fault cannot be served; the liveness section across a fault is SRCU
- * (dax_core_read_lock), which may sleep to allocate page tables (Req-04,
- * Req-16).  Unbinding kills the device, which zaps every mapping: the
+ * (a PTE for 4K, a PMD for 2M, a PUD for 1G), never a silent fallback,
+ * SIGBUS where a fault cannot be served; the liveness section across a
+ * fault is SRCU (dax_core_read_lock), which may sleep to allocate page
+ * tables (Req-04, Req-16).  Unbinding kills the device, which zaps every mapping: the
  * next access faults and gets SIGBUS (Req-06, Req-61).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -75,24 +75,34 @@ static vm_fault_t dax_dev_pte_fault(struct daxkit_dev *ddev, struct vm_fault *vm
 	return daxkit_insert_pte(vmf, phys);
 }
 
-static vm_fault_t dax_dev_pmd_fault(struct daxkit_dev *ddev, struct vm_fault *vmf)
+/*
+ * A PMD or PUD fault: served only at exactly the device alignment.  A
+ * smaller alignment falls back to the next smaller size; a larger one, or
+ * a huge page that does not fit the vma, gets SIGBUS (Req-20).
+ */
+static vm_fault_t dax_dev_huge_fault_at(struct daxkit_dev *ddev,
+					struct vm_fault *vmf, unsigned long size)
 {
-	unsigned long addr = vmf->address & PMD_MASK;
-	unsigned int align = dax_core_dev_align(ddev);
+	unsigned long addr = vmf->address & ~(size - 1);
+	unsigned long align = dax_core_dev_align(ddev);
 	phys_addr_t phys;
 	pgoff_t pgoff;
 
-	if (align > PMD_SIZE)
+	if (align > size)
 		return VM_FAULT_SIGBUS;
-	if (align < PMD_SIZE)
+	if (align < size)
 		return VM_FAULT_FALLBACK;
-	if (addr < vmf->vma->vm_start || addr + PMD_SIZE > vmf->vma->vm_end)
+	if (addr < vmf->vma->vm_start || addr + size > vmf->vma->vm_end)
 		return VM_FAULT_SIGBUS;
 	pgoff = linear_page_index(vmf->vma, addr);
-	phys = dax_core_dev_pgoff_to_phys(ddev, pgoff, PMD_SIZE);
+	phys = dax_core_dev_pgoff_to_phys(ddev, pgoff, size);
 	if (phys == (phys_addr_t)-1)
 		return VM_FAULT_SIGBUS;
-	dax_dev_set_owner(vmf, phys, pgoff, PMD_SIZE);
+	dax_dev_set_owner(vmf, phys, pgoff, size);
+#ifdef CONFIG_HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD
+	if (size == PUD_SIZE)
+		return daxkit_insert_pud(vmf, phys);
+#endif
 	return daxkit_insert_pmd(vmf, phys);
 }
 
@@ -110,7 +120,11 @@ static vm_fault_t dax_dev_fault_order(struct vm_fault *vmf, unsigned int order)
 	if (order == 0)
 		ret = dax_dev_pte_fault(ddev, vmf);
 	else if (order == PMD_SHIFT - PAGE_SHIFT)
-		ret = dax_dev_pmd_fault(ddev, vmf);
+		ret = dax_dev_huge_fault_at(ddev, vmf, PMD_SIZE);
+#ifdef CONFIG_HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD
+	else if (order == PUD_SHIFT - PAGE_SHIFT)
+		ret = dax_dev_huge_fault_at(ddev, vmf, PUD_SIZE);
+#endif
 	else
 		ret = VM_FAULT_FALLBACK;
 out:
@@ -175,16 +189,26 @@ static int dax_dev_mmap(struct file *filp, struct vm_area_struct *vma)
 	return 0;
 }
 
-/* Hand out addresses aligned to the device, so that aligned faults fit. */
+/*
+ * Hand out addresses aligned to the device, so that aligned faults fit:
+ * search for len plus one alignment, and start at the aligned address
+ * inside what was found.  A hint or MAP_FIXED is the caller's to keep.
+ */
 static unsigned long dax_dev_get_unmapped_area(struct file *filp, unsigned long addr,
 					       unsigned long len, unsigned long pgoff,
 					       unsigned long flags)
 {
 	struct daxkit_dev *ddev = filp ? filp->private_data : NULL;
+	unsigned long align = ddev ? dax_core_dev_align(ddev) : PAGE_SIZE;
+	unsigned long base;
 
-	if (ddev && dax_core_dev_align(ddev) == PMD_SIZE && !(flags & MAP_FIXED))
-		return thp_get_unmapped_area(filp, addr, len, pgoff, flags);
-	return daxkit_default_unmapped_area(filp, addr, len, pgoff, flags);
+	if (align <= PAGE_SIZE || addr || (flags & MAP_FIXED) || len < align ||
+	    len + align < len)
+		return daxkit_default_unmapped_area(filp, addr, len, pgoff, flags);
+	base = daxkit_default_unmapped_area(filp, 0, len + align, pgoff, flags);
+	if (IS_ERR_VALUE(base))
+		return base;
+	return ALIGN(base, align);
 }
 
 static int dax_dev_open(struct inode *inode, struct file *filp)

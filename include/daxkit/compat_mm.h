@@ -94,6 +94,14 @@ static inline vm_fault_t daxkit_insert_pmd(struct vm_fault *vmf, phys_addr_t phy
 	return vmf_insert_pfn_pmd(vmf, phys_to_pfn_t(phys, PFN_DEV | PFN_MAP),
 				  vmf->flags & FAULT_FLAG_WRITE);
 }
+
+#ifdef CONFIG_HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD
+static inline vm_fault_t daxkit_insert_pud(struct vm_fault *vmf, phys_addr_t phys)
+{
+	return vmf_insert_pfn_pud(vmf, phys_to_pfn_t(phys, PFN_DEV | PFN_MAP),
+				  vmf->flags & FAULT_FLAG_WRITE);
+}
+#endif
 /* Without pfn_t the page tables take refcounted pages and folios. */
 #define DAXKIT_PGMAP_COMPOUND	0
 #else
@@ -115,6 +123,26 @@ static inline vm_fault_t daxkit_insert_pmd(struct vm_fault *vmf, phys_addr_t phy
 	return vmf_insert_folio_pmd(vmf, page_folio(pfn_to_page(PHYS_PFN(phys))),
 				    vmf->flags & FAULT_FLAG_WRITE);
 }
+
+#ifdef CONFIG_HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD
+static inline vm_fault_t daxkit_insert_pud(struct vm_fault *vmf, phys_addr_t phys)
+{
+	return vmf_insert_folio_pud(vmf, page_folio(pfn_to_page(PHYS_PFN(phys))),
+				    vmf->flags & FAULT_FLAG_WRITE);
+}
 #endif
+#endif
+
+/*
+ * Whether a device of @region_align's region may have alignment @align as
+ * far as its struct pages go: where device memory is mapped as folios, a
+ * PMD or PUD takes a folio of exactly that order, and the provider makes
+ * its pages compound at the region's alignment (DAXKIT_PGMAP_COMPOUND).
+ */
+static inline bool daxkit_pages_fit_align(unsigned long region_align,
+					  unsigned long align)
+{
+	return !DAXKIT_PGMAP_COMPOUND || align <= PAGE_SIZE || align == region_align;
+}
 
 #endif /* _DAXKIT_COMPAT_MM_H */

@@ -1,7 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Every function a daxkit module exports has a kernel-doc comment, and
-# scripts/kernel-doc of this machine's 6.1 headers finds no fault in any.
+# scripts/kernel-doc of this machine's 6.1 headers finds no fault in any;
+# no message embeds __func__ (Req-30); the fault paths return vm_fault_t
+# (Req-27).
 set -uo pipefail
 . "$(dirname "$0")/../lib/common.sh"
 
@@ -30,4 +32,25 @@ elif out=$("$kdoc" -none -Werror dax_*/*.c include/daxkit/*.h 2>&1); then
 	pass $t
 else
 	fail $t "$(echo "$out" | head -n 3 | tr '\n' '|')"
+fi
+
+# Req-30: no message embeds __func__ (dynamic debug's +f adds it).
+t=req30-no-func-in-messages
+bad=$(grep -n '__func__' dax_*/*.c dax_*/*.h include/daxkit/*.h 2>/dev/null)
+[ -z "$bad" ] && pass $t || fail $t "$(echo "$bad" | head -n 3 | tr '\n' '|')"
+
+# Req-27: the fault handlers and the inserts they return return vm_fault_t
+# (sparse, in t_10, checks that no int carries one: vm_fault_t is
+# __bitwise there).
+t=req27-fault-paths-return-vm_fault_t
+sigs=$(grep -hE '^static (inline )?[a-z_ ]+\*?(dax_dev_[a-z_]*fault[a-z_]*|daxkit_insert_[a-z]+)\(' \
+	dax_dev/dev.c include/daxkit/compat_mm.h)
+n=$(grep -c . <<< "$sigs")
+bad=$(grep -v '^static \(inline \)\?vm_fault_t ' <<< "$sigs")
+if [ -n "$bad" ]; then
+	fail $t "$(echo "$bad" | head -n 3 | tr '\n' '|')"
+elif [ "$n" -lt 6 ]; then
+	fail $t "found only $n fault handlers and inserts"
+else
+	pass $t
 fi

@@ -37,6 +37,15 @@ fi
 
 "$DAXKIT_SRC/tests/vm/initramfs.sh" "$KVER" "$kimg" "$out/main" "$out/skew" "$out/initrd.gz"
 serial=$out/serial.log
+# 1G device faults are expected where the build maps device pages with
+# pfn_t (so its pages need not be compound at 1G) and the kernel has PUD
+# huge pages; the guest adds the CPU's side (t_66).
+pud=0
+if grep -q '^#define HAVE_PFN_T' "$out/main/compat/generated/daxkit_compat.h" &&
+	grep -q '^CONFIG_HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD=y' "$ROOT$KDIR/include/config/auto.conf"; then
+	pud=1
+fi
+export DAXKIT_GUEST_ARGS="${DAXKIT_GUEST_ARGS:-} daxkit.pud=$pud"
 # The lane's own NVDIMM, empty at the start: the reboot boot reads what the
 # suite's boot left on it.
 export DAXKIT_NVDIMM=$out/nvdimm.img

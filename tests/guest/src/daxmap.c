@@ -4,12 +4,20 @@
  *
  *   daxmap DEV write OFF LEN SEED    map, fill with a pattern, verify
  *   daxmap DEV verify OFF LEN SEED   map, verify the pattern (persistence)
- *   daxmap DEV refuse-private        MAP_PRIVATE is refused with EINVAL
  *   daxmap DEV refuse-unaligned ALIGN  offset and length below ALIGN refused
  *   daxmap DEV map-sync              MAP_SHARED_VALIDATE|MAP_SYNC accepted
  *   daxmap DEV faults LEN            read LEN bytes; print the page faults taken
  *   daxmap DEV pagesize              print smaps KernelPageSize of the mapping, kB
- *   daxmap DEV split ALIGN           munmap of one page inside an ALIGN mapping refused
+ *   daxmap DEV refuse-private [LEN [N]]  MAP_PRIVATE is refused with EINVAL, N times
+ *   daxmap DEV split ALIGN [CHUNK]   munmap, mprotect and a shrinking mremap of
+ *                                    CHUNK (default 4096) inside an ALIGN
+ *                                    mapping are refused with EINVAL (Req-19)
+ *   daxmap DEV matrix ALIGN SIZE     address, offset and length at ALIGN are
+ *                                    accepted; at 4096 past it refused (Req-18);
+ *                                    SIZE: the device's, where stores stop
+ *   daxmap DEV map-on-cue LEN        open, print "open", wait for a line on
+ *                                    stdin, then mmap: print "mapped" or the error
+ *   daxmap DEV dirty-unmap LEN       store to every page, munmap (Req-25)
  *   daxmap DEV touch-loop LEN        map, touch forever; exit 0 on SIGBUS
  *   daxmap DEV fork-share LEN        a fork child's store is seen by the parent
  *   daxmap DEV odirect BLKDEV LEN    O_DIRECT I/O between BLKDEV and a mapping
@@ -210,6 +218,105 @@ static int expect_einval(void *p, const char *what)
 	return 0;
 }
 
+/* Refuse munmap, mprotect and mremap of @chunk inside an @align mapping. */
+static int do_split(size_t align, size_t chunk)
+{
+	char *p = map(align, 0, MAP_SHARED);
+
+	if (p == MAP_FAILED)
+		return fail("%s", "mmap");
+	p[0] = 1;
+	if (munmap(p + chunk, chunk) == 0) {
+		printf("fail: munmap of %zu inside a %zu-aligned mapping succeeded\n",
+		       chunk, align);
+		return 1;
+	}
+	if (errno != EINVAL)
+		return fail("%s", "munmap: not EINVAL");
+	if (mprotect(p + chunk, chunk, PROT_READ) == 0) {
+		printf("fail: mprotect of %zu inside the mapping succeeded\n", chunk);
+		return 1;
+	}
+	if (errno != EINVAL)
+		return fail("%s", "mprotect: not EINVAL");
+	if (mremap(p, align, align - chunk, 0) != MAP_FAILED) {
+		printf("fail: mremap to %zu bytes succeeded\n", align - chunk);
+		return 1;
+	}
+	if (errno != EINVAL)
+		return fail("%s", "mremap: not EINVAL");
+	p[chunk] = 2;	/* still mapped, whole */
+	return munmap(p, align) ? fail("%s", "munmap of the whole mapping") : 0;
+}
+
+/*
+ * One mmap at address @hint + @skew (MAP_FIXED_NOREPLACE when @skew, so the
+ * kernel takes the address as it is), offset @off, length @len; the result
+ * checked against @ok.  Returns 0 when it matches.
+ */
+static size_t dev_size;
+
+static int matrix_one(char *hint, size_t skew, off_t off, size_t len, int ok,
+		      const char *what)
+{
+	int flags = MAP_SHARED | (skew ? MAP_FIXED_NOREPLACE : 0);
+	void *p = mmap(skew ? hint + skew : NULL, len, PROT_READ | PROT_WRITE,
+		       flags, fd, off);
+
+	if (!ok)
+		return expect_einval(p, what);
+	if (p == MAP_FAILED)
+		return fail("%s: refused", what);
+	if ((size_t)off < dev_size)	/* a store past the device gets SIGBUS */
+		*(volatile char *)p = 1;
+	munmap(p, len);
+	return 0;
+}
+
+static int do_matrix(size_t a, size_t size)
+{
+	char *hint;
+	int bad = 0;
+
+	dev_size = size;
+	/* Room for an address at a + 4096 and one at 2a. */
+	hint = mmap(NULL, 4 * a, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (hint == MAP_FAILED)
+		return fail("%s", "reserve");
+	hint = (char *)(((uintptr_t)hint + a - 1) & ~(uintptr_t)(a - 1));
+	munmap(hint, 2 * a);	/* [hint, hint + 2a) free, aligned */
+	bad |= matrix_one(NULL, 0, 0, a, 1, "address, offset, length aligned");
+	bad |= matrix_one(hint, a, 0, a, 1, "a fixed aligned address");
+	bad |= matrix_one(NULL, 0, a, a, 1, "offset at the alignment");
+	bad |= matrix_one(NULL, 0, 0, 2 * a, 1, "length twice the alignment");
+	if (a > 4096) {
+		bad |= matrix_one(hint, 4096, 0, a, 0, "address 4096 past the alignment");
+		bad |= matrix_one(NULL, 0, 4096, a, 0, "offset 4096");
+		bad |= matrix_one(NULL, 0, a + 4096, a, 0, "offset 4096 past the alignment");
+		bad |= matrix_one(NULL, 0, 0, a + 4096, 0, "length 4096 past the alignment");
+		bad |= matrix_one(NULL, 0, 0, 4096, 0, "length 4096");
+	}
+	return bad;
+}
+
+/* Open (done), wait for the cue on stdin, then map: Req-17's late mmap. */
+static int do_map_on_cue(size_t len)
+{
+	char line[16];
+	void *p;
+
+	printf("open\n");
+	fflush(stdout);
+	if (!fgets(line, sizeof(line), stdin))
+		return fail("%s", "no cue");
+	p = map(len, 0, MAP_SHARED);
+	if (p == MAP_FAILED)
+		printf("%s\n", strerrorname_np(errno));
+	else
+		printf("mapped\n");
+	return 0;
+}
+
 static sigjmp_buf jb;
 static volatile int bus_code, bus_lsb;
 static void *volatile bus_addr;
@@ -249,9 +356,28 @@ int main(int argc, char **argv)
 		return do_storm(a3, a4, (int)a5);
 	if (!strcmp(cmd, "odirect") && argc > 4)
 		return do_odirect(argv[3], a4);
+	if (!strcmp(cmd, "split"))
+		return do_split(a3, a4 ? a4 : 4096);
+	if (!strcmp(cmd, "matrix"))
+		return do_matrix(a3, a4);
+	if (!strcmp(cmd, "map-on-cue"))
+		return do_map_on_cue(a3);
 	if (!strcmp(cmd, "refuse-private")) {
-		if (expect_einval(map(a3 ? a3 : 2 << 20, 0, MAP_PRIVATE), "MAP_PRIVATE"))
-			return 1;
+		do {
+			if (expect_einval(map(a3 ? a3 : 2 << 20, 0, MAP_PRIVATE),
+					  "MAP_PRIVATE"))
+				return 1;
+		} while (a4-- > 1);
+	} else if (!strcmp(cmd, "dirty-unmap")) {
+		char *p = map(a3, 0, MAP_SHARED);
+		size_t i;
+
+		if (p == MAP_FAILED)
+			return fail("%s", "mmap");
+		for (i = 0; i < a3; i += 4096)
+			p[i] = (char)i;
+		if (munmap(p, a3))
+			return fail("%s", "munmap");
 	} else if (!strcmp(cmd, "refuse-unaligned")) {
 		if (expect_einval(map(a3, 4096, MAP_SHARED), "offset 4096") ||
 		    expect_einval(map(4096, 0, MAP_SHARED), "length 4096"))
@@ -293,18 +419,6 @@ int main(int argc, char **argv)
 		}
 		printf("%lu\n", kps);
 		return 0;
-	} else if (!strcmp(cmd, "split")) {
-		char *p = map(a3, 0, MAP_SHARED);
-
-		if (p == MAP_FAILED)
-			return fail("%s", "mmap");
-		p[0] = 1;
-		if (munmap(p + 4096, 4096) == 0) {
-			printf("fail: munmap of 4K inside a %zu-aligned mapping succeeded\n", a3);
-			return 1;
-		}
-		if (errno != EINVAL)
-			return fail("%s", "munmap: not EINVAL");
 	} else if (!strcmp(cmd, "touch-loop")) {
 		volatile char *p = map(a3, 0, MAP_SHARED);
 		volatile unsigned long n = 0;

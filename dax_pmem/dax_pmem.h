@@ -25,7 +25,8 @@ struct platform_device;
  *	altmap) before dax_pmem_range_start(), to cover more than the data;
  *	left empty, it covers exactly the data
  * @region: the daxkit region
- * @pdev: legacy ranges only: the parent, /sys/devices/platform/daxkit_pmem.N
+ * @pdev: legacy and stacked ranges: the parent,
+ *	/sys/devices/platform/daxkit_pmem.N or daxkit_stack.N
  * @node: legacy ranges only: the place in the list of them
  */
 struct dax_pmem_range {
@@ -45,12 +46,28 @@ int dax_pmem_range_init(struct dax_pmem_range *r, phys_addr_t start, u64 size,
 			unsigned int align);
 int dax_pmem_range_start(struct dax_pmem_range *r, struct device *parent,
 			 int target_node);
+int dax_pmem_range_serve(struct dax_pmem_range *r, struct device *parent,
+			 int target_node, void *kaddr);
 void dax_pmem_range_fini(struct dax_pmem_range *r);
+int dax_pmem_range_notify(struct dax_pmem_range *r, phys_addr_t phys, u64 len,
+			  int mf_flags);
+
 
 #if IS_ENABLED(CONFIG_NVDIMM_DAX)
 int dax_pmem_nd_init(void);
 void dax_pmem_nd_exit(void);
+int dax_pmem_stack_init(void);
+void dax_pmem_stack_exit(void);
 #else
+static inline int dax_pmem_stack_init(void)
+{
+	return 0;
+}
+
+static inline void dax_pmem_stack_exit(void)
+{
+}
+
 static inline int dax_pmem_nd_init(void)
 {
 	return 0;

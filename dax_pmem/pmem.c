@@ -13,7 +13,8 @@
  * (Req-28) and memory_failure() can find its mappers (Req-35).  Nothing
  * here writes the memory: what was there before a load is there after.
  *
- * libnvdimm namespaces in devdax mode are nd.c's.
+ * libnvdimm namespaces in devdax mode are nd.c's; regions stacked on
+ * fsdax pmem block devices stack.c's.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -80,23 +81,39 @@ int dax_pmem_range_init(struct dax_pmem_range *r, phys_addr_t start, u64 size,
 	return r->id < 0 ? r->id : 0;
 }
 
-#ifdef HAVE_PGMAP_MEMORY_FAILURE
-/*
- * Poison on one of our pages: its device's holder hears of it (Req-35).
- * -EOPNOTSUPP (no holder) lets the kernel kill the mappers itself.
+/**
+ * dax_pmem_range_notify() - pass poison in a range to its device's holder
+ * @r: the range
+ * @phys: physical address of the poison
+ * @len: its length in bytes
+ * @mf_flags: memory_failure()'s flags
+ *
+ * Ordered against the region going away (dax_pmem_range_fini()).
+ *
+ * Return: the holder's answer; -EOPNOTSUPP when the range has no region
+ * any more or its device no holder, so the kernel kills the mappers.
  */
-static int dax_pmem_memory_failure(struct dev_pagemap *pgmap, unsigned long pfn,
-				   unsigned long nr_pages, int mf_flags)
+int dax_pmem_range_notify(struct dax_pmem_range *r, phys_addr_t phys, u64 len,
+			  int mf_flags)
 {
-	struct dax_pmem_range *r = container_of(pgmap, struct dax_pmem_range, pgmap);
 	int rc = -EOPNOTSUPP;
 
 	mutex_lock(&dax_pmem_mf_lock);
 	if (r->region)
-		rc = dax_core_region_notify_failure(r->region, PFN_PHYS(pfn),
-						    (u64)nr_pages << PAGE_SHIFT, mf_flags);
+		rc = dax_core_region_notify_failure(r->region, phys, len, mf_flags);
 	mutex_unlock(&dax_pmem_mf_lock);
 	return rc;
+}
+
+#ifdef HAVE_PGMAP_MEMORY_FAILURE
+/* Poison on one of our pages: its device's holder hears of it (Req-35). */
+static int dax_pmem_memory_failure(struct dev_pagemap *pgmap, unsigned long pfn,
+				   unsigned long nr_pages, int mf_flags)
+{
+	struct dax_pmem_range *r = container_of(pgmap, struct dax_pmem_range, pgmap);
+
+	return dax_pmem_range_notify(r, PFN_PHYS(pfn), (u64)nr_pages << PAGE_SHIFT,
+				     mf_flags);
 }
 
 static const struct dev_pagemap_ops dax_pmem_pgmap_ops = {
@@ -131,6 +148,44 @@ static int dax_pmem_map(struct dax_pmem_range *r, int nid, void **kaddr)
 }
 
 /**
+ * dax_pmem_range_serve() - a daxkit region over a range, one device spanning it
+ * @r: a range set up by dax_pmem_range_init(), whose memory has struct pages
+ * @parent: the device the region's attributes and devices hang off
+ * @target_node: the NUMA node the memory would be onlined to
+ * @kaddr: where the kernel reaches the start of the range
+ *
+ * Return: 0 or the errno of the step that failed.  Whatever was done is
+ * undone by dax_pmem_range_fini(), on failure too.
+ */
+int dax_pmem_range_serve(struct dax_pmem_range *r, struct device *parent,
+			 int target_node, void *kaddr)
+{
+	struct daxkit_region_info info = {
+		.id = r->id,
+		.start = r->start,
+		.size = r->size,
+		.align = r->align,
+		.target_node = target_node,
+		.kaddr = kaddr,
+	};
+	struct daxkit_region *region;
+	struct daxkit_dev *ddev;
+
+	region = dax_core_region_create(parent, &info);
+	if (IS_ERR(region))
+		return PTR_ERR(region);
+	mutex_lock(&dax_pmem_mf_lock);
+	r->region = region;
+	mutex_unlock(&dax_pmem_mf_lock);
+	ddev = dax_core_dev_create(region, r->size);
+	if (IS_ERR(ddev))
+		return PTR_ERR(ddev);
+	dev_info(parent, "region %d: %pa+%#llx, device %s\n", r->id, &r->start,
+		 r->size, dev_name(dax_core_dev_device(ddev)));
+	return 0;
+}
+
+/**
  * dax_pmem_range_start() - serve a range: claim, struct pages, region, device
  * @r: a range set up by dax_pmem_range_init()
  * @parent: the device the region's attributes and devices hang off
@@ -147,35 +202,16 @@ static int dax_pmem_map(struct dax_pmem_range *r, int nid, void **kaddr)
 int dax_pmem_range_start(struct dax_pmem_range *r, struct device *parent,
 			 int target_node)
 {
-	struct daxkit_region_info info = {
-		.id = r->id,
-		.start = r->start,
-		.size = r->size,
-		.align = r->align,
-		.target_node = target_node,
-	};
-	struct daxkit_region *region;
-	struct daxkit_dev *ddev;
+	void *kaddr;
 	int rc;
 
 	r->claim = request_mem_region(r->start, r->size, "daxkit");
 	if (!r->claim)
 		return -EBUSY;
-	rc = dax_pmem_map(r, dev_to_node(parent), &info.kaddr);
+	rc = dax_pmem_map(r, dev_to_node(parent), &kaddr);
 	if (rc)
 		return rc;
-	region = dax_core_region_create(parent, &info);
-	if (IS_ERR(region))
-		return PTR_ERR(region);
-	mutex_lock(&dax_pmem_mf_lock);
-	r->region = region;
-	mutex_unlock(&dax_pmem_mf_lock);
-	ddev = dax_core_dev_create(region, r->size);
-	if (IS_ERR(ddev))
-		return PTR_ERR(ddev);
-	dev_info(parent, "region %d: %pa+%#llx, device %s\n", r->id, &r->start,
-		 r->size, dev_name(dax_core_dev_device(ddev)));
-	return 0;
+	return dax_pmem_range_serve(r, parent, target_node, kaddr);
 }
 
 /**
@@ -312,6 +348,8 @@ static int __init dax_pmem_init(void)
 	rc = dax_pmem_nd_init();
 	if (rc)
 		dax_pmem_legacy_release_all();
+	else
+		dax_pmem_stack_init();
 out:
 	kfree(found);
 	return rc;
@@ -319,6 +357,7 @@ out:
 
 static void __exit dax_pmem_exit(void)
 {
+	dax_pmem_stack_exit();
 	dax_pmem_nd_exit();
 	dax_pmem_legacy_release_all();
 }

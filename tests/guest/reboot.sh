@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # The second boot over the same NVDIMM (mode "reboot"), after
-# t_70_nd_devdax.sh: the namespaces come back by themselves, daxkit serves
-# them with the data written before the power-off, and once daxkit is
+# t_70_nd_devdax.sh and t_72_nd_fsdax_stack.sh: the namespaces come back
+# by themselves, daxkit serves them (the fsdax one stacked) with the data
+# written before the power-off, and once daxkit is
 # gone the in-tree driver serves them again, daxkit's info block included.
 . /tests/lib.sh
 
@@ -39,6 +40,32 @@ else
 	pass $t
 fi
 modprobe -r dax_pmem dax_dev dax_core
+
+# t_72's fsdax namespace, stacked at load (stack=), reads back what
+# daxkit wrote through the stacked region before the power-off.
+t=nd-reboot-fsdax-stack-reads-back
+fs=
+for p in $ND/pfn*; do
+	ns=$(rd $p/namespace)
+	[ -n "$ns" ] && [ "$(rd $ND/$ns/alt_name)" = daxkit-fs ] && fs=$(ls $p/block 2>/dev/null | head -n 1)
+done
+if ! grep -q '^#define HAVE_FS_DAX_GET_BY_BDEV_HOLDER' /etc/daxkit-compat.h ||
+	! grep -q '^#define HAVE_PFN_T' /etc/daxkit-compat.h; then
+	echo "NOTE: $t: this kernel cannot stack on a pmem block device"
+elif [ -z "$fs" ] || ! wait_for /dev/$fs; then
+	fail $t "no block device for the fsdax namespace daxkit-fs: $(ls $ND | tr '\n' ' ')"
+elif ! modprobe dax_pmem stack=/dev/$fs; then
+	fail $t "modprobe dax_pmem stack=/dev/$fs failed"
+elif ! k=$(sed -n "s|.*/dev/$fs=\(daxkit[0-9]*\).*|\1.0|p" /sys/module/dax_pmem/parameters/stack) ||
+	[ -z "$k" ] || ! wait_for /dev/$k; then
+	fail $t "no daxkit device stacked on /dev/$fs: '$(rd /sys/module/dax_pmem/parameters/stack)'"
+elif ! out=$(/tests/bin/daxmap /dev/$k verify $((16 * MB)) $((8 * MB)) 33) ||
+	! out=$(/tests/bin/daxmap /dev/$k verify $(($(rd /sys/bus/daxkit/devices/$k/size) - 2 * MB)) $((2 * MB)) 34); then
+	fail $t "/dev/$k over /dev/$fs: $out"
+else
+	pass $t
+fi
+modprobe -r dax_pmem dax_dev dax_core 2>/dev/null
 
 t=nd-reboot-intree-reads-daxkit-namespaces
 if ! intree_dax_pmem_load; then

@@ -18,6 +18,10 @@
  *   daxmap DEV map-on-cue LEN        open, print "open", wait for a line on
  *                                    stdin, then mmap: print "mapped" or the error
  *   daxmap DEV dirty-unmap LEN       store to every page, munmap (Req-25)
+ *   daxmap DEV pread-verify OFF LEN SEED  read (not map) DEV, a block device
+ *                                    say, and verify the pattern
+ *   daxmap DEV excl                  print the errno name of an exclusive
+ *                                    open (O_EXCL) of DEV, "ok" when it opens
  *   daxmap DEV touch-loop LEN        map, touch forever; exit 0 on SIGBUS
  *   daxmap DEV fork-share LEN        a fork child's store is seen by the parent
  *   daxmap DEV odirect BLKDEV LEN    O_DIRECT I/O between BLKDEV and a mapping
@@ -93,6 +97,25 @@ static int do_pattern(int write, off_t off, size_t len, uint64_t seed)
 		}
 	}
 	munmap(p, len);
+	printf("ok\n");
+	return 0;
+}
+
+static int do_pread_verify(off_t off, size_t len, uint64_t seed)
+{
+	uint64_t *buf = malloc(len), i;
+
+	if (!buf)
+		return fail("%s", "malloc");
+	if (pread(fd, buf, len, off) != (ssize_t)len)
+		return fail("%s", "pread");
+	for (i = 0; i < len / 8; i++) {
+		if (buf[i] != pattern(seed, i)) {
+			printf("fail: word %llu differs\n", (unsigned long long)i);
+			return 1;
+		}
+	}
+	free(buf);
 	printf("ok\n");
 	return 0;
 }
@@ -356,6 +379,14 @@ int main(int argc, char **argv)
 		return do_storm(a3, a4, (int)a5);
 	if (!strcmp(cmd, "odirect") && argc > 4)
 		return do_odirect(argv[3], a4);
+	if (!strcmp(cmd, "pread-verify"))
+		return do_pread_verify(a3, a4, a5);
+	if (!strcmp(cmd, "excl")) {
+		int x = open(argv[1], O_RDONLY | O_EXCL);
+
+		printf("%s\n", x < 0 ? strerrorname_np(errno) : "ok");
+		return 0;
+	}
 	if (!strcmp(cmd, "split"))
 		return do_split(a3, a4 ? a4 : 4096);
 	if (!strcmp(cmd, "matrix"))

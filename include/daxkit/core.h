@@ -137,8 +137,11 @@ void dax_core_driver_unregister(struct dax_core_driver *ddrv);
  * @id: region id, unique among daxkit regions: devices are daxkit<id>.N
  * @start: physical address of the region
  * @size: its size in bytes
- * @align: the largest device alignment the region supports (PAGE_SIZE,
- *	PMD_SIZE or PUD_SIZE); devices may use it or a smaller one
+ * @align: the region's alignment and its devices' default (PAGE_SIZE,
+ *	PMD_SIZE or PUD_SIZE).  Where device memory is mapped as folios the
+ *	provider's pages are compound at it, and a device's huge alignment
+ *	must be exactly it; elsewhere a device may take any alignment the
+ *	CPU and its ranges allow (supported_alignments lists them)
  * @target_node: the NUMA node the memory would be onlined to
  * @kaddr: where the kernel reaches @start (from memremap_pages()), or
  *	NULL for a region with no memory behind it (test regions only:

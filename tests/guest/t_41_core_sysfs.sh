@@ -25,8 +25,8 @@ rd() { local v; read -r v < "$1"; echo "$v"; }
 wr() { ( echo "$1" > "$2" ) 2>&1; }
 
 t=core-sysfs-region-attributes
-got="id=$(rd $R/id) size=$(rd $R/size) align=$(rd $R/align) avail=$(rd $R/available_size) seed=$(rd $R/seed) create=$(rd $R/create)"
-want="id=99 size=$full align=2097152 avail=$full seed=daxkit99.0 create=daxkit99.0"
+got="id=$(rd $R/id) size=$(rd $R/size) align=$(rd $R/align) supported=$(rd $R/supported_alignments) avail=$(rd $R/available_size) seed=$(rd $R/seed) create=$(rd $R/create)"
+want="id=99 size=$full align=2097152 supported=4096 2097152 avail=$full seed=daxkit99.0 create=daxkit99.0"
 [ "$got" = "$want" ] && pass $t || fail $t "got '$got', want '$want'"
 
 t=core-sysfs-device-attributes

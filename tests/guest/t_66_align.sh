@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # One 1 GiB device at 4K, 2M and 1G alignment, over a range named with
-# dax_pmem's ranges= parameter (the boot reserves it with memmap=1G$2G, so
+# dax_pmem's ranges= parameter (the boot reserves it with memmap=1G$4G, so
 # only the parameter serves it): the mmap matrix (Req-18), fault size and
 # count (Req-20), smaps (Req-24), splits refused (Req-19), a fork child
 # sharing a 1G mapping (Req-22), and what one alignment wrote read back
@@ -25,21 +25,21 @@ check() {	# NAME CMD...
 expect() { [ "$3" = "$2" ] && pass "$1" || fail "$1" "$4: got '$3', want '$2'"; }
 
 t=pmem-ranges-param-served
-if ! modprobe dax_pmem ranges=1G@2G; then
-	fail $t "modprobe dax_pmem ranges=1G@2G failed"
+if ! modprobe dax_pmem ranges=1G@4G; then
+	fail $t "modprobe dax_pmem ranges=1G@4G failed"
 	exit 0
 fi
 dev=
 for d in $B/daxkit*.0; do
-	[ "$(rd $d/resource)" = 0x80000000 ] && dev=${d##*/}
+	[ "$(rd $d/resource)" = 0x100000000 ] && dev=${d##*/}
 done
 R=$(readlink -f $B/$dev/..)/daxkit_region
 if [ -z "$dev" ]; then
-	fail $t "no device at 0x80000000: $(ls $B)"; modprobe -r dax_pmem; exit 0
+	fail $t "no device at 0x100000000: $(ls $B)"; modprobe -r dax_pmem; exit 0
 elif [ "$(rd $B/$dev/size) $(rd $R/size)" != "$GB $GB" ]; then
 	fail $t "device $dev size $(rd $B/$dev/size), region size $(rd $R/size), want $GB"
-elif ! grep -q '^  80000000-bfffffff : daxkit$' /proc/iomem; then
-	fail $t "no daxkit claim of 80000000-bfffffff in /proc/iomem"
+elif ! grep -q '^  100000000-13fffffff : daxkit$' /proc/iomem; then
+	fail $t "no daxkit claim of 100000000-13fffffff in /proc/iomem"
 else
 	pass $t
 fi

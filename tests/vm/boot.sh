@@ -4,8 +4,9 @@
 # Boots the guest under QEMU (software emulation) with persistent memory
 # from two sources: a legacy memmap= range (256 MiB at 1 GiB) and an
 # emulated NVDIMM backed by a file in the cache (kept across boots); and
-# 1 GiB at 2 GiB reserved (memmap=1G$2G), which dax_pmem serves only when
-# its ranges= parameter names it (t_66).
+# 1 GiB at 4 GiB reserved (memmap=1G$4G: RAM above 4 GiB, clear of the
+# firmware's tables at the top of low RAM), which dax_pmem serves only
+# when its ranges= parameter names it (t_66).
 # The serial console goes to LOG.  Exits with QEMU's status (124 on
 # timeout).  DAXKIT_NVDIMM names the NVDIMM's backing file (made, 512 MiB
 # of zeros, when missing); DAXKIT_GUEST_ARGS is added to the command line
@@ -18,11 +19,11 @@ nvdimm=${DAXKIT_NVDIMM:-$DAXKIT_CACHE/vm/nvdimm0.img}
 mkdir -p "$(dirname "$nvdimm")"
 [ -f "$nvdimm" ] || truncate -s 512M "$nvdimm"
 
-cmdline="console=ttyS0 loglevel=5 panic=-1 oops=panic memmap=256M!1G memmap=1G\$2G daxkit.mode=$mode ${DAXKIT_GUEST_ARGS:-}"
+cmdline="console=ttyS0 loglevel=5 panic=-1 oops=panic memmap=256M!1G memmap=1G\$4G daxkit.mode=$mode ${DAXKIT_GUEST_ARGS:-}"
 set +e
 timeout --foreground "$limit" qemu-system-x86_64 \
 	-machine pc,nvdimm=on -accel tcg,thread=multi -cpu max -smp 2 \
-	-m 3G,slots=2,maxmem=4G \
+	-m 4G,slots=2,maxmem=5G \
 	-object memory-backend-file,id=nvmem0,share=on,mem-path="$nvdimm",size=512M \
 	-device nvdimm,id=nvdimm0,memdev=nvmem0,label-size=128K \
 	-kernel "$kernel" -initrd "$initrd" -append "$cmdline" \

@@ -20,7 +20,7 @@ if out=$(/tests/bin/daxmap $D soft-offline $((252 * MB)) $((2 * MB)) 2>&1); then
 else
 	fail $t "$out"
 fi
-t=dax-dev-req35-hwpoison-sigbus
+t=dax-dev-req26-req35-hwpoison-sigbus
 klog_mark $t
 if out=$(/tests/bin/daxmap $D poison $((254 * MB)) $((2 * MB)) 2>&1); then
 	if klog_since $t | grep -q 'recovery action for dax page: Recovered'; then

@@ -11,6 +11,8 @@
 #include <linux/types.h>
 
 struct daxkit_region;
+struct device;
+struct notifier_block;
 struct platform_device;
 
 /**
@@ -56,6 +58,9 @@ int dax_pmem_range_notify(struct dax_pmem_range *r, phys_addr_t phys, u64 len,
 #if IS_ENABLED(CONFIG_NVDIMM_DAX)
 int dax_pmem_nd_init(void);
 void dax_pmem_nd_exit(void);
+bool dax_pmem_nd_owns(struct device *dev);
+int dax_pmem_nd_watch(struct notifier_block *nb);
+void dax_pmem_nd_unwatch(struct notifier_block *nb);
 int dax_pmem_stack_init(void);
 void dax_pmem_stack_exit(void);
 #else

@@ -228,4 +228,42 @@ void dax_pmem_nd_exit(void)
 	nd_driver_unregister(&dax_pmem_nd_driver);
 }
 
+/**
+ * dax_pmem_nd_owns() - whether a device is on libnvdimm's bus
+ * @dev: the device
+ *
+ * Only valid between dax_pmem_nd_init() and dax_pmem_nd_exit().
+ *
+ * Return: true for an nd device (a namespace, pfn, dax or btt device).
+ */
+bool dax_pmem_nd_owns(struct device *dev)
+{
+	return dev->bus && dev->bus == dax_pmem_nd_driver.drv.bus;
+}
+
+/**
+ * dax_pmem_nd_watch() - hear of libnvdimm's devices binding and going
+ * @nb: the notifier, called with the bus's BUS_NOTIFY_* events
+ *
+ * Only between dax_pmem_nd_init() and dax_pmem_nd_exit(); undone by
+ * dax_pmem_nd_unwatch().
+ *
+ * Return: 0 or the errno of registering it.
+ */
+int dax_pmem_nd_watch(struct notifier_block *nb)
+{
+	return bus_register_notifier(dax_pmem_nd_driver.drv.bus, nb);
+}
+
+/**
+ * dax_pmem_nd_unwatch() - undo dax_pmem_nd_watch()
+ * @nb: the notifier
+ *
+ * Returns once no call of @nb is in flight.
+ */
+void dax_pmem_nd_unwatch(struct notifier_block *nb)
+{
+	bus_unregister_notifier(dax_pmem_nd_driver.drv.bus, nb);
+}
+
 MODULE_ALIAS_ND_DEVICE(ND_DEVICE_DAX_PMEM);

@@ -347,9 +347,16 @@ static int __init dax_pmem_init(void)
 		dax_pmem_legacy_serve(found->r[i].start, range_len(&found->r[i]));
 	rc = dax_pmem_nd_init();
 	if (rc)
-		dax_pmem_legacy_release_all();
-	else
-		dax_pmem_stack_init();
+		goto err_nd;
+	rc = dax_pmem_stack_init();
+	if (rc)
+		goto err_stack;
+	kfree(found);
+	return 0;
+err_stack:
+	dax_pmem_nd_exit();
+err_nd:
+	dax_pmem_legacy_release_all();
 out:
 	kfree(found);
 	return rc;

@@ -21,7 +21,9 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/atomic.h>
 #include <linux/blkdev.h>
+#include <linux/completion.h>
 #include <linux/dax.h>
 #include <linux/device.h>
 #include <linux/list.h>
@@ -31,6 +33,7 @@
 #include <linux/platform_device.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/workqueue.h>
 #include <daxkit/core.h>
 #include <daxkit/compat_blk.h>
 #include <daxkit/compat_mm.h>
@@ -65,14 +68,26 @@ struct dax_pmem_stack {
 	struct list_head node;
 };
 
-/* The stacks, the notifier and whether requests are taken: all under it. */
+/*
+ * Locking.  The pmem device's unbind holds its device lock, then the nd
+ * bus's notifier chain, and wants its stacks gone before nd_pmem's remove
+ * runs.  A stack is therefore started with the pmem device locked, and
+ * only while it has a driver; the notifier hands the teardown to a worker
+ * and waits for it.  The worker, not the notifier, takes
+ * dax_pmem_stack_lock: under it devices are registered and unregistered,
+ * which takes the notifier chains of other buses, and lockdep keeps one
+ * class for every bus's chain.  Nothing taken under dax_pmem_stack_lock
+ * waits for the nd bus, its notifier or a pmem device's lock.
+ */
 static DEFINE_MUTEX(dax_pmem_stack_lock);
 static LIST_HEAD(dax_pmem_stacks);
 static bool dax_pmem_stack_ready;
 static char dax_pmem_stack_pending[DAX_PMEM_PATH_MAX];
 
 #if DAX_PMEM_CAN_STACK
-static typeof(((struct device *)NULL)->bus) dax_pmem_stack_bus;
+static struct workqueue_struct *dax_pmem_stack_wq;
+/* How many stacks there are: the notifier's shortcut when there are none. */
+static atomic_t dax_pmem_stack_count = ATOMIC_INIT(0);
 
 /* Poison in the pmem device: on to the daxkit device's holder (Req-15). */
 static int dax_pmem_stack_notify_failure(struct dax_device *dax_dev, u64 offset,
@@ -144,8 +159,7 @@ static int dax_pmem_stack_open(struct dax_pmem_stack *s, void **kaddr)
 		return rc;
 	}
 	parent = disk_to_dev(s->bdev.bdev->bd_disk)->parent;
-	if (!parent || !parent->bus || strcmp(parent->bus->name, "nd") ||
-	    (dax_pmem_stack_bus && parent->bus != dax_pmem_stack_bus))
+	if (!parent || !dax_pmem_nd_owns(parent))
 		return -EOPNOTSUPP;
 	s->watched = get_device(parent);
 	s->dax_dev = fs_dax_get_by_bdev(s->bdev.bdev, &s->start_off, s,
@@ -155,13 +169,52 @@ static int dax_pmem_stack_open(struct dax_pmem_stack *s, void **kaddr)
 	return dax_pmem_stack_reach(s, kaddr);
 }
 
-static int dax_pmem_stack_watch(struct notifier_block *nb, unsigned long action,
-				void *data);
-static struct notifier_block dax_pmem_stack_nb = {
-	.notifier_call = dax_pmem_stack_watch,
-};
+/* Serve the region, unless the device lost its driver or the module goes. */
+static int dax_pmem_stack_serve(struct dax_pmem_stack *s, void *kaddr)
+{
+	int rc;
 
-/* Stack a region on @path.  Called with dax_pmem_stack_lock held. */
+	if (!s->watched->driver)
+		return -ENXIO;
+	if (!dax_pmem_stack_ready)
+		return -ENODEV;
+	rc = dax_pmem_range_init(&s->r, s->r.start, s->r.size, s->r.align);
+	if (rc)
+		return rc;
+	s->r.pdev = platform_device_register_simple("daxkit_stack", s->r.id, NULL, 0);
+	if (IS_ERR(s->r.pdev)) {
+		rc = PTR_ERR(s->r.pdev);
+		s->r.pdev = NULL;
+		return rc;
+	}
+	return dax_pmem_range_serve(&s->r, &s->r.pdev->dev, NUMA_NO_NODE, kaddr);
+}
+
+/*
+ * With the pmem device locked, so that its unbind waits: serve and list the
+ * stack, or undo it.  Either way @s is no longer the caller's.
+ */
+static int dax_pmem_stack_start(struct dax_pmem_stack *s, void *kaddr)
+{
+	struct device *dev = get_device(s->watched);
+	int rc;
+
+	device_lock(dev);
+	mutex_lock(&dax_pmem_stack_lock);
+	rc = dax_pmem_stack_serve(s, kaddr);
+	if (rc) {
+		dax_pmem_stack_free(s);
+	} else {
+		list_add_tail(&s->node, &dax_pmem_stacks);
+		atomic_inc(&dax_pmem_stack_count);
+	}
+	mutex_unlock(&dax_pmem_stack_lock);
+	device_unlock(dev);
+	put_device(dev);
+	return rc;
+}
+
+/* Stack a region on @path.  Called without dax_pmem_stack_lock. */
 static int dax_pmem_stack_add(const char *path)
 {
 	struct dax_pmem_stack *s;
@@ -175,31 +228,12 @@ static int dax_pmem_stack_add(const char *path)
 	strscpy(s->path, path, sizeof(s->path));
 	rc = dax_pmem_stack_open(s, &kaddr);
 	if (rc)
-		goto err;
-	rc = dax_pmem_range_init(&s->r, s->r.start, s->r.size, s->r.align);
+		dax_pmem_stack_free(s);
+	else
+		rc = dax_pmem_stack_start(s, kaddr);
 	if (rc)
-		goto err;
-	if (!dax_pmem_stack_bus) {
-		rc = bus_register_notifier(s->watched->bus, &dax_pmem_stack_nb);
-		if (rc)
-			goto err;
-		dax_pmem_stack_bus = s->watched->bus;
-	}
-	s->r.pdev = platform_device_register_simple("daxkit_stack", s->r.id, NULL, 0);
-	if (IS_ERR(s->r.pdev)) {
-		rc = PTR_ERR(s->r.pdev);
-		s->r.pdev = NULL;
-		goto err;
-	}
-	rc = dax_pmem_range_serve(&s->r, &s->r.pdev->dev, NUMA_NO_NODE, kaddr);
-	if (rc)
-		goto err;
-	list_add_tail(&s->node, &dax_pmem_stacks);
-	return 0;
-err:
-	pr_err_ratelimited("stack %s: %d%s\n", path, rc, rc == -EOPNOTSUPP ?
-	       " (not an fsdax pmem device, or another holder has its DAX)" : "");
-	dax_pmem_stack_free(s);
+		pr_err_ratelimited("stack %s: %d%s\n", path, rc, rc == -EOPNOTSUPP ?
+		       " (not an fsdax pmem device, or another holder has its DAX)" : "");
 	return rc;
 }
 
@@ -216,30 +250,80 @@ static int dax_pmem_stack_drop(const char *path, struct device *dev)
 			pr_info("%s is going away: region %d torn down first\n",
 				s->path, s->r.id);
 		list_del(&s->node);
+		atomic_dec(&dax_pmem_stack_count);
 		dax_pmem_stack_free(s);
 		n++;
 	}
 	return n;
 }
 
-/* The pmem device is about to lose its driver, or go: drop its stacks. */
+/**
+ * struct dax_pmem_stack_gone - a pmem device going away, for the worker
+ * @work: runs dax_pmem_stack_gone_work()
+ * @dev: the device
+ * @done: completed once its stacks are gone
+ */
+struct dax_pmem_stack_gone {
+	struct work_struct work;
+	struct device *dev;
+	struct completion done;
+};
+
+static void dax_pmem_stack_gone_work(struct work_struct *work)
+{
+	struct dax_pmem_stack_gone *g = container_of(work, struct dax_pmem_stack_gone,
+						     work);
+
+	mutex_lock(&dax_pmem_stack_lock);
+	dax_pmem_stack_drop(NULL, g->dev);
+	mutex_unlock(&dax_pmem_stack_lock);
+	complete(&g->done);
+}
+
+/*
+ * An nd device is about to lose its driver, or go: its stacks go first.
+ * Its device lock is held, so no stack on it can be starting.
+ */
 static int dax_pmem_stack_watch(struct notifier_block *nb, unsigned long action,
 				void *data)
 {
+	struct dax_pmem_stack_gone g = { .dev = data };
+
 	if (action != BUS_NOTIFY_UNBIND_DRIVER && action != BUS_NOTIFY_DEL_DEVICE)
 		return NOTIFY_DONE;
-	mutex_lock(&dax_pmem_stack_lock);
-	dax_pmem_stack_drop(NULL, data);
-	mutex_unlock(&dax_pmem_stack_lock);
+	if (!atomic_read(&dax_pmem_stack_count))
+		return NOTIFY_DONE;
+	INIT_WORK_ONSTACK(&g.work, dax_pmem_stack_gone_work);
+	init_completion(&g.done);
+	queue_work(dax_pmem_stack_wq, &g.work);
+	wait_for_completion(&g.done);
+	destroy_work_on_stack(&g.work);
 	return NOTIFY_OK;
 }
 
-/* With no stack left and none to come. */
-static void dax_pmem_stack_unwatch(void)
+static struct notifier_block dax_pmem_stack_nb = {
+	.notifier_call = dax_pmem_stack_watch,
+};
+
+/* Before any stack: the worker and the notifier. */
+static int dax_pmem_stack_watch_start(void)
 {
-	if (dax_pmem_stack_bus)
-		bus_unregister_notifier(dax_pmem_stack_bus, &dax_pmem_stack_nb);
-	dax_pmem_stack_bus = NULL;
+	int rc;
+
+	dax_pmem_stack_wq = alloc_workqueue("daxkit_stack", WQ_UNBOUND, 0);
+	if (!dax_pmem_stack_wq)
+		return -ENOMEM;
+	rc = dax_pmem_nd_watch(&dax_pmem_stack_nb);
+	if (rc)
+		destroy_workqueue(dax_pmem_stack_wq);
+	return rc;
+}
+
+/* With no stack left and none to come; no notice or worker in flight after. */
+static void dax_pmem_stack_watch_stop(void)
+{
+	dax_pmem_nd_unwatch(&dax_pmem_stack_nb);
+	destroy_workqueue(dax_pmem_stack_wq);
 }
 #else
 static int dax_pmem_stack_add(const char *path)
@@ -253,7 +337,12 @@ static int dax_pmem_stack_drop(const char *path, struct device *dev)
 	return 0;
 }
 
-static void dax_pmem_stack_unwatch(void)
+static int dax_pmem_stack_watch_start(void)
+{
+	return 0;
+}
+
+static void dax_pmem_stack_watch_stop(void)
 {
 }
 #endif
@@ -273,18 +362,18 @@ static int dax_pmem_stack_path(const char *val, char *path)
 static int dax_pmem_stack_set(const char *val, const struct kernel_param *kp)
 {
 	char path[DAX_PMEM_PATH_MAX];
+	bool ready;
 	int rc;
 
 	rc = dax_pmem_stack_path(val, path);
 	if (rc)
 		return rc;
 	mutex_lock(&dax_pmem_stack_lock);
-	if (dax_pmem_stack_ready)
-		rc = dax_pmem_stack_add(path);
-	else	/* at load: dax_pmem_stack_init() takes it */
+	ready = dax_pmem_stack_ready;
+	if (!ready)	/* at load: dax_pmem_stack_init() takes it */
 		strscpy(dax_pmem_stack_pending, path, sizeof(dax_pmem_stack_pending));
 	mutex_unlock(&dax_pmem_stack_lock);
-	return rc;
+	return ready ? dax_pmem_stack_add(path) : 0;
 }
 
 static int dax_pmem_stack_get(char *buf, const struct kernel_param *kp)
@@ -330,18 +419,26 @@ MODULE_PARM_DESC(unstack, "drop the region stacked on a block device, e.g. /dev/
 /**
  * dax_pmem_stack_init() - take stack requests from now on
  *
- * Serves the stack= of the load, if any; its failure does not fail the
- * load (the log says why).
+ * Called once libnvdimm's bus is known (after dax_pmem_nd_init()).  Serves
+ * the stack= of the load, if any; its failure does not fail the load (the
+ * log says why).
  *
- * Return: 0.
+ * Return: 0, or the errno of setting up the watch on the nd bus.
  */
 int dax_pmem_stack_init(void)
 {
+	char path[DAX_PMEM_PATH_MAX];
+	int rc;
+
+	rc = dax_pmem_stack_watch_start();
+	if (rc)
+		return rc;
 	mutex_lock(&dax_pmem_stack_lock);
 	dax_pmem_stack_ready = true;
-	if (dax_pmem_stack_pending[0])
-		dax_pmem_stack_add(dax_pmem_stack_pending);
+	strscpy(path, dax_pmem_stack_pending, sizeof(path));
 	mutex_unlock(&dax_pmem_stack_lock);
+	if (path[0])
+		dax_pmem_stack_add(path);
 	return 0;
 }
 
@@ -359,6 +456,6 @@ void dax_pmem_stack_exit(void)
 		dax_pmem_stack_drop(s->path, NULL);
 	}
 	mutex_unlock(&dax_pmem_stack_lock);
-	/* Not under the lock: a notice in flight holds the chain and wants it. */
-	dax_pmem_stack_unwatch();
+	/* Not under the lock: a notice in flight waits for a worker that wants it. */
+	dax_pmem_stack_watch_stop();
 }

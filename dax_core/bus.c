@@ -31,68 +31,6 @@
 
 #define DAXKIT_MODALIAS_FMT	"daxkit:t%d"
 
-/**
- * struct daxkit_mapping - one physical range of a device, as sysfs shows it
- * @dev: the "mappingN" child of the device
- * @lock: guards the three values while the range is trimmed or extended
- * @start: first byte
- * @end: last byte
- * @pgoff: the device page where the range begins
- */
-struct daxkit_mapping {
-	struct device dev;
-	spinlock_t lock;
-	u64 start;
-	u64 end;
-	unsigned long pgoff;
-};
-
-struct daxkit_range {
-	struct resource *res;
-	unsigned long pgoff;
-	struct daxkit_mapping *mapping;
-};
-
-struct daxkit_region {
-	int id;
-	struct device *dev;
-	struct resource res;
-	char res_name[32];
-	unsigned int align;
-	int target_node;
-	void *kaddr;
-	struct ida ida;
-	struct kref kref;
-	struct mutex lock;		/* layout, devices, seed, youngest */
-	struct list_head devs;
-	struct daxkit_dev *seed;
-	struct daxkit_dev *youngest;
-};
-
-/**
- * struct daxkit_dev - the device daxkitR.N
- * @dev: on the daxkit bus, child of the region's parent
- * @region: its region (referenced)
- * @dax_dev: its registry object
- * @id: N
- * @align: the fault and allocation granularity
- * @dead: being deleted; no attribute changes it any more
- * @nr_range: entries in @ranges
- * @ranges: its physical ranges, in device order
- * @node: its place in the region's list
- */
-struct daxkit_dev {
-	struct device dev;
-	struct daxkit_region *region;
-	struct dax_core_device *dax_dev;
-	int id;
-	unsigned int align;
-	bool dead;
-	int nr_range;
-	struct daxkit_range *ranges;
-	struct list_head node;
-};
-
 static const struct device_type daxkit_dev_type;
 /* Minors of the daxkit chrdev region, one per device (Req-31). */
 static DEFINE_IDA(dax_core_minor_ida);
@@ -612,6 +550,8 @@ static struct attribute *daxkit_dev_attrs[] = {
 	&dev_attr_numa_node.attr,
 	&dev_attr_target_node.attr,
 	&dev_attr_modalias.attr,
+	&dev_attr_poison.attr,
+	&dev_attr_clear_poison.attr,
 	NULL,
 };
 
@@ -1076,6 +1016,7 @@ int dax_core_region_notify_failure(struct daxkit_region *region, phys_addr_t phy
 	u64 offset, room;
 	int rc;
 
+	dax_core_region_poison_seen(region);
 	mutex_lock(&region->lock);
 	dax_dev = daxkit_region_find(region, phys, &offset, &room);
 	mutex_unlock(&region->lock);

@@ -3,13 +3,113 @@
 #ifndef _DAX_CORE_PRIVATE_H
 #define _DAX_CORE_PRIVATE_H
 
+#include <linux/device.h>
+#include <linux/idr.h>
+#include <linux/ioport.h>
+#include <linux/kref.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+
+struct dax_core_device;
+
 int dax_core_bus_init(void);
 void dax_core_bus_exit(void);
 int dax_core_fs_init(void);
 void dax_core_fs_exit(void);
 
+/**
+ * struct daxkit_mapping - one physical range of a device, as sysfs shows it
+ * @dev: the "mappingN" child of the device
+ * @lock: guards the three values while the range is trimmed or extended
+ * @start: first byte
+ * @end: last byte
+ * @pgoff: the device page where the range begins
+ */
+struct daxkit_mapping {
+	struct device dev;
+	spinlock_t lock;
+	u64 start;
+	u64 end;
+	unsigned long pgoff;
+};
+
+/**
+ * struct daxkit_range - one physical range of a device
+ * @res: the range, a child of the region's
+ * @pgoff: the device page where it begins
+ * @mapping: its "mappingN" in sysfs
+ */
+struct daxkit_range {
+	struct resource *res;
+	unsigned long pgoff;
+	struct daxkit_mapping *mapping;
+};
+
+/**
+ * struct daxkit_region - a provider's range, carved into devices
+ * @id: R of daxkitR.N
+ * @dev: the provider's parent device, where the attributes are
+ * @res: the range, parent of the devices' resources
+ * @res_name: @res's name
+ * @align: its alignment
+ * @target_node: the NUMA node its memory would be onlined to
+ * @kaddr: where the kernel reaches @res.start; NULL for test regions
+ * @ida: device ids
+ * @kref: the region and each of its devices
+ * @lock: layout, devices, seed, youngest
+ * @devs: its devices
+ * @seed: the device "create" hands out next
+ * @youngest: the last device created
+ * @poison_seen: a failure notice reached the region; its devices' pages
+ *	are checked for poison from then on (see poison.c)
+ */
+struct daxkit_region {
+	int id;
+	struct device *dev;
+	struct resource res;
+	char res_name[32];
+	unsigned int align;
+	int target_node;
+	void *kaddr;
+	struct ida ida;
+	struct kref kref;
+	struct mutex lock;
+	struct list_head devs;
+	struct daxkit_dev *seed;
+	struct daxkit_dev *youngest;
+	bool poison_seen;
+};
+
+/**
+ * struct daxkit_dev - the device daxkitR.N
+ * @dev: on the daxkit bus, child of the region's parent
+ * @region: its region (referenced)
+ * @dax_dev: its registry object
+ * @id: N
+ * @align: the fault and allocation granularity
+ * @dead: being deleted; no attribute changes it any more
+ * @nr_range: entries in @ranges
+ * @ranges: its physical ranges, in device order
+ * @node: its place in the region's list
+ */
+struct daxkit_dev {
+	struct device dev;
+	struct daxkit_region *region;
+	struct dax_core_device *dax_dev;
+	int id;
+	unsigned int align;
+	bool dead;
+	int nr_range;
+	struct daxkit_range *ranges;
+	struct list_head node;
+};
+
 extern dev_t dax_core_devt;
-struct dax_core_device;
 void dax_core_revive(struct dax_core_device *dax_dev);
+
+/* poison.c */
+extern struct device_attribute dev_attr_poison;
+extern struct device_attribute dev_attr_clear_poison;
+void dax_core_region_poison_seen(struct daxkit_region *region);
 
 #endif /* _DAX_CORE_PRIVATE_H */

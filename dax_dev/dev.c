@@ -62,15 +62,35 @@ static void dax_dev_set_owner(struct vm_fault *vmf, phys_addr_t phys,
 		daxkit_page_set_owner(pfn_to_page(pfn + i), mapping, pgoff + i);
 }
 
+/*
+ * A page memory_failure() marked poisoned is not handed out again until
+ * its poison is cleared (dax_core's clear_poison).  The page faulted on
+ * gets BUS_MCEERR_AR; another poisoned page of the same huge page a plain
+ * SIGBUS: the huge page cannot be mapped, and the device's alignment
+ * forbids mapping the rest of it with smaller pages.
+ */
+static vm_fault_t dax_dev_poison(struct daxkit_dev *ddev, struct vm_fault *vmf,
+				 pgoff_t pgoff, unsigned long size)
+{
+	if (!dax_core_dev_poisoned(ddev, pgoff, size >> PAGE_SHIFT))
+		return 0;
+	return dax_core_dev_poisoned(ddev, vmf->pgoff, 1) ?
+		VM_FAULT_HWPOISON : VM_FAULT_SIGBUS;
+}
+
 static vm_fault_t dax_dev_pte_fault(struct daxkit_dev *ddev, struct vm_fault *vmf)
 {
 	phys_addr_t phys;
+	vm_fault_t ret;
 
 	if (dax_core_dev_align(ddev) > PAGE_SIZE)
 		return VM_FAULT_SIGBUS;
 	phys = dax_core_dev_pgoff_to_phys(ddev, vmf->pgoff, PAGE_SIZE);
 	if (phys == (phys_addr_t)-1)
 		return VM_FAULT_SIGBUS;
+	ret = dax_dev_poison(ddev, vmf, vmf->pgoff, PAGE_SIZE);
+	if (ret)
+		return ret;
 	dax_dev_set_owner(vmf, phys, vmf->pgoff, PAGE_SIZE);
 	return daxkit_insert_pte(vmf, phys);
 }
@@ -86,6 +106,7 @@ static vm_fault_t dax_dev_huge_fault_at(struct daxkit_dev *ddev,
 	unsigned long addr = vmf->address & ~(size - 1);
 	unsigned long align = dax_core_dev_align(ddev);
 	phys_addr_t phys;
+	vm_fault_t ret;
 	pgoff_t pgoff;
 
 	if (align > size)
@@ -98,6 +119,9 @@ static vm_fault_t dax_dev_huge_fault_at(struct daxkit_dev *ddev,
 	phys = dax_core_dev_pgoff_to_phys(ddev, pgoff, size);
 	if (phys == (phys_addr_t)-1)
 		return VM_FAULT_SIGBUS;
+	ret = dax_dev_poison(ddev, vmf, pgoff, size);
+	if (ret)
+		return ret;
 	dax_dev_set_owner(vmf, phys, pgoff, size);
 #ifdef CONFIG_HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD
 	if (size == PUD_SIZE)

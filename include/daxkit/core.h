@@ -17,7 +17,7 @@
 #include <daxkit/compat.h>
 
 #define DAX_CORE_ABI_MAJOR	1
-#define DAX_CORE_ABI_MINOR	1
+#define DAX_CORE_ABI_MINOR	2
 
 #define DAX_CORE_ABI(major, minor)	(((u32)(major) << 16) | (u16)(minor))
 #define DAX_CORE_ABI_MAJOR_OF(abi)	((abi) >> 16)
@@ -168,6 +168,8 @@ phys_addr_t dax_core_dev_pgoff_to_phys(struct daxkit_dev *ddev, pgoff_t pgoff,
 u64 dax_core_dev_size(struct daxkit_dev *ddev);
 unsigned int dax_core_dev_align(struct daxkit_dev *ddev);
 bool dax_core_dev_has_memory(struct daxkit_dev *ddev);
+bool dax_core_dev_poisoned(struct daxkit_dev *ddev, pgoff_t pgoff,
+			   unsigned long nr_pages);
 int dax_core_region_notify_failure(struct daxkit_region *region, phys_addr_t phys,
 				   u64 len, int mf_flags);
 

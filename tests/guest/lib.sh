@@ -25,6 +25,9 @@ chrdev_major() {
 # expected_version MOD: the version in MOD's VERSION file at build time.
 expected_version() { awk -v m="$1" '$1 == m { print $2 }' /etc/daxkit-versions; }
 
+# wr VALUE FILE: write VALUE to a sysfs FILE; prints the shell's error, if any.
+wr() { ( echo "$1" > "$2" ) 2>&1; }
+
 # Marks the kernel log so a test can read only what it caused.
 klog_mark() { echo "<6>daxkit-test: $1" > /dev/kmsg; }
 klog_since() { dmesg | sed -n "/daxkit-test: $1\$/,\$p"; }

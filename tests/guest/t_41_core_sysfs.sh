@@ -22,7 +22,6 @@ full=$((REGION_MB * MB))
 # rd FILE: the file's first line, without forking.
 rd() { local v; read -r v < "$1"; echo "$v"; }
 # wr VALUE FILE: write; prints the error text of a failed write.
-wr() { ( echo "$1" > "$2" ) 2>&1; }
 
 t=core-sysfs-region-attributes
 got="id=$(rd $R/id) size=$(rd $R/size) align=$(rd $R/align) supported=$(rd $R/supported_alignments) avail=$(rd $R/available_size) seed=$(rd $R/seed) create=$(rd $R/create)"

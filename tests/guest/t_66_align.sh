@@ -15,7 +15,6 @@ GB=$((1024 * MB))
 B=/sys/bus/daxkit/devices
 M=/tests/bin/daxmap
 rd() { local v; read -r v < "$1"; echo "$v"; }
-wr() { ( echo "$1" > "$2" ) 2>&1; }
 check() {	# NAME CMD...
 	local t=$1 out
 	shift

@@ -14,7 +14,6 @@ MB=1048576
 P=/sys/module/dax_pmem/parameters
 M=/tests/bin/daxmap
 rd() { local v; { read -r v < "$1"; } 2>/dev/null; echo "$v"; }
-wr() { ( echo "$1" > "$2" ) 2>&1; }
 
 t=nd-fsdax-create
 if ! nd_up; then

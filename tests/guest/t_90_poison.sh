@@ -1,10 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # Memory failure on a mapped daxkit page (Req-26, Req-35, Req-36): MADV_SOFT_OFFLINE
-# is refused; MADV_HWPOISON
-# finds the mapper through page->mapping and kills it with SIGBUS,
-# BUS_MCEERR_AR and the mapping's size in si_addr_lsb; the kernel says
-# "recovery action for dax page: Recovered" and survives, and the stack
-# still unloads.  Last in the suite: the page stays poisoned.
+# is refused; MADV_HWPOISON finds the mapper through page->mapping and
+# kills it with SIGBUS, BUS_MCEERR_AR and the mapping's size in
+# si_addr_lsb; the kernel says "recovery action for dax page: Recovered"
+# and survives.  Then (issue 4, item 4): the poisoned page is listed in the
+# device's "poison" and never mapped again, nor is the 2M page around it,
+# until clear_poison makes it usable again: zeros in the poisoned page, the
+# rest of the data kept.  Bad clear_poison writes are refused, silently.
+# The stack still unloads.
 . /tests/lib.sh
 
 MB=1048576
@@ -20,9 +23,16 @@ if out=$(/tests/bin/daxmap $D soft-offline $((252 * MB)) $((2 * MB)) 2>&1); then
 else
 	fail $t "$out"
 fi
+S=/sys/bus/daxkit/devices/daxkit0.0
+P=$((254 * MB))
+/tests/bin/daxmap $D write $P $((2 * MB)) 90 > /dev/null
+/tests/bin/daxmap $D write $((250 * MB)) $((2 * MB)) 91 > /dev/null
+t=pmem-poison-none-listed
+out=$(cat $S/poison)
+[ -z "$out" ] && pass $t || fail $t "poison lists '$out' before any"
 t=dax-dev-req26-req35-hwpoison-sigbus
 klog_mark $t
-if out=$(/tests/bin/daxmap $D poison $((254 * MB)) $((2 * MB)) 2>&1); then
+if out=$(/tests/bin/daxmap $D poison $P $((2 * MB)) 2>&1); then
 	if klog_since $t | grep -q 'recovery action for dax page: Recovered'; then
 		pass $t
 	else
@@ -31,6 +41,66 @@ if out=$(/tests/bin/daxmap $D poison $((254 * MB)) $((2 * MB)) 2>&1); then
 else
 	fail $t "$out"
 fi
+t=pmem-poison-listed
+out=$(cat $S/poison)
+[ "$out" = "$P 4096" ] && pass $t || fail $t "poison lists '$out', want '$P 4096'"
+t=dax-dev-poisoned-page-not-mapped-again
+out=$(/tests/bin/daxmap $D touch $P $((2 * MB)) 0 2>&1)
+[ "$out" = "sigbus BUS_MCEERR_AR 12 +0" ] && pass $t || fail $t "a read of the poisoned page: $out"
+t=dax-dev-poisoned-huge-page-refused
+out=$(/tests/bin/daxmap $D touch $P $((2 * MB)) 8192 2>&1)
+case $out in
+"sigbus BUS_ADRERR "*" +0x2000") pass $t ;;
+*) fail $t "a read of a healthy page in the poisoned 2M: $out" ;;
+esac
+# Bad writes: the right errno, no page changed, no log line.
+klog_mark pmem-clear-poison-bad
+lines0=$(dmesg | wc -l)
+bad() {	# NAME VALUE ERRNO-TEXT
+	local e
+	e=$(wr "$2" $S/clear_poison)
+	case $e in
+	*"$3"*) pass "pmem-clear-poison-bad-$1" ;;
+	*) fail "pmem-clear-poison-bad-$1" "'$2': '${e:-accepted}', want '$3'" ;;
+	esac
+}
+bad garbage "zap" 'Invalid argument'
+bad one-word "$P" 'Invalid argument'
+bad three-words "$P 4096 4096" 'Invalid argument'
+bad unaligned-offset "$((P + 512)) 4096" 'Invalid argument'
+bad unaligned-length "$P 100" 'Invalid argument'
+bad zero-length "$P 0" 'Invalid argument'
+bad negative "-4096 4096" 'Invalid argument'
+bad past-the-end "$((256 * MB)) 4096" 'Numerical result out of range'
+bad overflow "$P 18446744073709547520" 'Numerical result out of range'
+lines1=$(dmesg | wc -l)
+t=pmem-clear-poison-bad-writes-log-nothing
+[ $((lines1 - lines0)) = 0 ] && pass $t || fail $t "$((lines1 - lines0)) kernel-log lines"
+t=pmem-clear-poison-bad-writes-clear-nothing
+out=$(cat $S/poison)
+[ "$out" = "$P 4096" ] && pass $t || fail $t "poison lists '$out' after the bad writes"
+t=pmem-clear-poison-keeps-healthy-pages
+e=$(wr "$((250 * MB)) $((2 * MB))" $S/clear_poison)
+out=$(/tests/bin/daxmap $D verify $((250 * MB)) $((2 * MB)) 91 2>&1)
+[ -z "$e" ] && [ "$out" = ok ] && pass $t || fail $t "clearing a healthy 2M: '$e', then: $out"
+t=pmem-clear-poison-usable-again
+klog_mark $t
+e=$(wr "$P $((2 * MB))" $S/clear_poison)
+out=$(/tests/bin/daxmap $D verify $P $((2 * MB)) 90 0 2>&1)
+if [ -n "$e" ]; then
+	fail $t "clear_poison refused: $e"
+elif [ -n "$(cat $S/poison)" ]; then
+	fail $t "still listed: $(cat $S/poison)"
+elif [ "$out" != ok ]; then
+	fail $t "want zeros in the cleared page and the pattern around it: $out"
+elif ! klog_since $t | grep -q 'daxkit0.0: poison cleared from 1 page(s)'; then
+	fail $t "no 'poison cleared from 1 page(s)' line"
+else
+	pass $t
+fi
+t=pmem-clear-poison-page-takes-data
+out=$(/tests/bin/daxmap $D write $P $((2 * MB)) 92 2>&1)
+[ "$out" = ok ] && pass $t || fail $t "$out"
 t=dax-dev-unload-after-poison
 modprobe -r dax_pmem && ! loaded dax_pmem && pass $t || fail $t "the stack did not unload after the poison"
 true

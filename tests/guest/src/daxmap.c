@@ -3,7 +3,9 @@
  * daxmap: guest-side checks of a /dev/daxkitR.N mapping.
  *
  *   daxmap DEV write OFF LEN SEED    map, fill with a pattern, verify
- *   daxmap DEV verify OFF LEN SEED   map, verify the pattern (persistence)
+ *   daxmap DEV verify OFF LEN SEED [HOLE]  map, verify the pattern (persistence);
+ *                                    the 4 KiB page at byte HOLE of the mapping
+ *                                    must read zeros instead
  *   daxmap DEV refuse-unaligned ALIGN  offset and length below ALIGN refused
  *   daxmap DEV map-sync              MAP_SHARED_VALIDATE|MAP_SYNC accepted
  *   daxmap DEV faults LEN            read LEN bytes; print the page faults taken
@@ -34,6 +36,10 @@
  *                                    refused (Req-36); the page keeps its data
  *   daxmap DEV poison OFF ALIGN      MADV_HWPOISON a mapped page at OFF: expect
  *                                    SIGBUS, BUS_MCEERR_AR, si_addr_lsb log2(ALIGN)
+ *   daxmap DEV touch OFF LEN AT      map LEN at OFF, read the word at byte AT of
+ *                                    the mapping; print "value 0x..", or
+ *                                    "sigbus CODE LSB +ADDR" (si_code's name,
+ *                                    si_addr_lsb, si_addr in the mapping)
  *
  * Prints one line; exits 0 when the check holds, 1 when not.
  */
@@ -82,7 +88,8 @@ static int fail(const char *fmt, const char *what)
 	return 1;
 }
 
-static int do_pattern(int write, off_t off, size_t len, uint64_t seed)
+/* Write and/or verify the pattern; the page at byte @hole must be zeros. */
+static int do_pattern(int write, off_t off, size_t len, uint64_t seed, size_t hole)
 {
 	uint64_t *p = map(len, off, MAP_SHARED), i;
 
@@ -91,7 +98,9 @@ static int do_pattern(int write, off_t off, size_t len, uint64_t seed)
 	for (i = 0; write && i < len / 8; i++)
 		p[i] = pattern(seed, i);
 	for (i = 0; i < len / 8; i++) {
-		if (p[i] != pattern(seed, i)) {
+		int in_hole = i * 8 >= hole && i * 8 - hole < 4096;
+
+		if (p[i] != (in_hole ? 0 : pattern(seed, i))) {
 			printf("fail: word %llu differs\n", (unsigned long long)i);
 			return 1;
 		}
@@ -358,6 +367,38 @@ static void on_sigbus_info(int sig __attribute__((unused)), siginfo_t *si,
 	siglongjmp(jb, 1);
 }
 
+static const char *bus_code_name(int code)
+{
+	switch (code) {
+	case BUS_ADRALN: return "BUS_ADRALN";
+	case BUS_ADRERR: return "BUS_ADRERR";
+	case BUS_OBJERR: return "BUS_OBJERR";
+	case BUS_MCEERR_AR: return "BUS_MCEERR_AR";
+	case BUS_MCEERR_AO: return "BUS_MCEERR_AO";
+	}
+	return "unknown";
+}
+
+/* Read one word of a mapping; say what it was, or which SIGBUS came. */
+static int do_touch(off_t off, size_t len, size_t at)
+{
+	struct sigaction sa = { .sa_sigaction = on_sigbus_info, .sa_flags = SA_SIGINFO };
+	volatile char *p = map(len, off, MAP_SHARED);
+	uint64_t v;
+
+	if (p == MAP_FAILED)
+		return fail("%s", "mmap");
+	sigaction(SIGBUS, &sa, NULL);
+	if (sigsetjmp(jb, 1)) {
+		printf("sigbus %s %d +%#lx\n", bus_code_name(bus_code), bus_lsb,
+		       (unsigned long)((char *)bus_addr - (char *)p));
+		return 0;
+	}
+	v = *(volatile uint64_t *)(p + at);
+	printf("value %#llx\n", (unsigned long long)v);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 2 ? argv[2] : "";
@@ -374,7 +415,10 @@ int main(int argc, char **argv)
 		return fail("open %s", argv[1]);
 
 	if (!strcmp(cmd, "write") || !strcmp(cmd, "verify"))
-		return do_pattern(!strcmp(cmd, "write"), a3, a4, a5);
+		return do_pattern(!strcmp(cmd, "write"), a3, a4, a5,
+				  argc > 6 ? strtoull(argv[6], NULL, 0) : SIZE_MAX);
+	if (!strcmp(cmd, "touch") && argc > 5)
+		return do_touch(a3, a4, a5);
 	if (!strcmp(cmd, "storm") && argc > 5)
 		return do_storm(a3, a4, (int)a5);
 	if (!strcmp(cmd, "odirect") && argc > 4)

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Poison on daxkit devices.
+ *
+ * When memory_failure() handles a failed device page that no holder takes,
+ * the kernel marks the page HWPoison, unmaps it and kills its mappers.
+ * Mapping it again would hand the poison out again, so from then on:
+ *
+ *  - a fault over a poisoned page is refused (dax_core_dev_poisoned());
+ *  - the device's "poison" attribute lists its poisoned pages, one
+ *    "OFFSET LENGTH" line (bytes, in the device) per run of them;
+ *  - "OFFSET LENGTH" written to its "clear_poison" makes the poisoned pages
+ *    of that range usable again: the kernel's direct map of each is
+ *    restored (clear_mce_nospec()), the page is overwritten with zeros by
+ *    non-temporal stores (its data was lost) and the mark goes.  The other
+ *    pages of the range keep their data.
+ *
+ * The kernel's own unpoison (hwpoison_inject's unpoison-pfn) cannot reach
+ * ZONE_DEVICE pages.  An NVDIMM's own record of the error (its ARS list,
+ * the region's badblocks) is not touched: ndctl clear-errors does that.
+ *
+ * Looking costs a read of each page's flags, so it is done only in a
+ * region a failure notice reached: providers' dev_pagemap memory_failure
+ * operation calls dax_core_region_notify_failure().  Kernels without that
+ * operation (before v5.19) give no notice, and there every fault looks.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/device.h>
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/page-flags.h>
+#include <linux/sched.h>
+#include <linux/set_memory.h>
+#include <linux/string.h>
+#include <daxkit/core.h>
+#include "dax_core.h"
+
+/**
+ * dax_core_region_poison_seen() - a failure notice reached @region
+ * @region: the region
+ */
+void dax_core_region_poison_seen(struct daxkit_region *region)
+{
+	WRITE_ONCE(region->poison_seen, true);
+}
+
+static bool daxkit_region_may_be_poisoned(struct daxkit_region *region)
+{
+	if (!region->kaddr)
+		return false;
+#ifdef HAVE_PGMAP_MEMORY_FAILURE
+	return READ_ONCE(region->poison_seen);
+#else
+	return true;
+#endif
+}
+
+/* The page at device page @pgoff and where the kernel reaches it. */
+static struct page *daxkit_dev_page(struct daxkit_dev *ddev, pgoff_t pgoff,
+				    void **kaddr)
+{
+	struct daxkit_region *region = ddev->region;
+	phys_addr_t phys = dax_core_dev_pgoff_to_phys(ddev, pgoff, PAGE_SIZE);
+
+	if (phys == (phys_addr_t)-1)
+		return NULL;
+	if (kaddr)
+		*kaddr = region->kaddr + (phys - region->res.start);
+	return pfn_to_page(PHYS_PFN(phys));
+}
+
+static bool daxkit_page_poisoned(struct daxkit_dev *ddev, pgoff_t pgoff)
+{
+	struct page *page = daxkit_dev_page(ddev, pgoff, NULL);
+
+	return page && PageHWPoison(page);
+}
+
+/**
+ * dax_core_dev_poisoned() - whether pages of a device are marked poisoned
+ * @ddev: the device
+ * @pgoff: the first page, in the device
+ * @nr_pages: how many
+ *
+ * For the fault path: a page memory_failure() marked is not mapped again
+ * until its poison is cleared.  Call while the device's layout is stable
+ * (a driver bound).
+ *
+ * Return: true if one of the pages is marked HWPoison.
+ */
+bool dax_core_dev_poisoned(struct daxkit_dev *ddev, pgoff_t pgoff,
+			   unsigned long nr_pages)
+{
+	unsigned long i;
+
+	if (!daxkit_region_may_be_poisoned(ddev->region))
+		return false;
+	for (i = 0; i < nr_pages; i++)
+		if (daxkit_page_poisoned(ddev, pgoff + i))
+			return true;
+	return false;
+}
+DAXKIT_EXPORT(dax_core_dev_poisoned);
+
+static ssize_t poison_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	struct daxkit_dev *ddev = container_of(dev, struct daxkit_dev, dev);
+	unsigned long i, nr, run = 0;
+	int len = 0;
+
+	mutex_lock(&ddev->region->lock);
+	nr = daxkit_region_may_be_poisoned(ddev->region) ?
+		PHYS_PFN(dax_core_dev_size(ddev)) : 0;
+	for (i = 0; i <= nr; i++) {
+		if (i < nr && daxkit_page_poisoned(ddev, i)) {
+			run++;
+			continue;
+		}
+		if (run)
+			len += sysfs_emit_at(buf, len, "%llu %llu\n",
+					     (u64)PFN_PHYS(i - run), (u64)PFN_PHYS(run));
+		run = 0;
+		if (!(i % 4096))
+			cond_resched();
+	}
+	mutex_unlock(&ddev->region->lock);
+	return len;
+}
+DEVICE_ATTR_RO(poison);
+
+/* "OFFSET LENGTH": page-aligned bytes, decimal or 0x-prefixed. */
+static int daxkit_parse_range(const char *buf, u64 *offset, u64 *length)
+{
+	char word[3][24];
+	int n;
+
+	n = sscanf(buf, "%23s %23s %23s", word[0], word[1], word[2]);
+	if (n != 2 || kstrtou64(word[0], 0, offset) || kstrtou64(word[1], 0, length))
+		return -EINVAL;
+	if (!*length || !PAGE_ALIGNED(*offset) || !PAGE_ALIGNED(*length))
+		return -EINVAL;
+	return 0;
+}
+
+/* Make one poisoned page usable again: mapped, zeroed, unmarked. */
+static void daxkit_page_clear_poison(struct page *page, void *kaddr)
+{
+	clear_mce_nospec(page_to_pfn(page));
+	memcpy_flushcache(kaddr, page_address(ZERO_PAGE(0)), PAGE_SIZE);
+	/* The zeros are in place before a fault can map the page again. */
+	wmb();
+	ClearPageHWPoison(page);
+}
+
+/* With the region's lock held (the layout cannot change). */
+static long daxkit_dev_clear_poison(struct daxkit_dev *ddev, u64 offset, u64 length)
+{
+	pgoff_t pgoff, end;
+	struct page *page;
+	void *kaddr;
+	long n = 0;
+
+	if (offset >= dax_core_dev_size(ddev) ||
+	    length > dax_core_dev_size(ddev) - offset)
+		return -ERANGE;
+	if (!daxkit_region_may_be_poisoned(ddev->region))
+		return 0;
+	end = PHYS_PFN(offset + length);
+	for (pgoff = PHYS_PFN(offset); pgoff < end; pgoff++) {
+		page = daxkit_dev_page(ddev, pgoff, &kaddr);
+		if (page && PageHWPoison(page)) {
+			daxkit_page_clear_poison(page, kaddr);
+			n++;
+		}
+		if (!(pgoff % 4096))
+			cond_resched();
+	}
+	return n;
+}
+
+static ssize_t clear_poison_store(struct device *dev, struct device_attribute *attr,
+				  const char *buf, size_t len)
+{
+	struct daxkit_dev *ddev = container_of(dev, struct daxkit_dev, dev);
+	u64 offset, length;
+	long n;
+	int rc;
+
+	rc = daxkit_parse_range(buf, &offset, &length);
+	if (rc)
+		return rc;
+	mutex_lock(&ddev->region->lock);
+	n = daxkit_dev_clear_poison(ddev, offset, length);
+	mutex_unlock(&ddev->region->lock);
+	if (n < 0)
+		return n;
+	if (n)
+		dev_info(dev, "poison cleared from %ld page(s) in %#llx+%#llx\n", n,
+			 offset, length);
+	return len;
+}
+DEVICE_ATTR_WO(clear_poison);

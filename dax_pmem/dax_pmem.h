@@ -48,6 +48,8 @@ int dax_pmem_range_init(struct dax_pmem_range *r, phys_addr_t start, u64 size,
 			unsigned int align);
 int dax_pmem_range_start(struct dax_pmem_range *r, struct device *parent,
 			 int target_node);
+int dax_pmem_range_pages(struct dax_pmem_range *r, struct device *parent,
+			 int target_node);
 int dax_pmem_range_serve(struct dax_pmem_range *r, struct device *parent,
 			 int target_node, void *kaddr);
 void dax_pmem_range_fini(struct dax_pmem_range *r);

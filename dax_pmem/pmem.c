@@ -124,7 +124,11 @@ static const struct dev_pagemap_ops dax_pmem_pgmap_ops = {
 #define DAX_PMEM_PGMAP_OPS	NULL
 #endif
 
-/* ZONE_DEVICE pages for the range; *kaddr is where the data starts. */
+/*
+ * ZONE_DEVICE pages for the range; *kaddr is where the data starts.  Memory
+ * hotplug takes whole subsections (2 MiB): anything else is refused here,
+ * before memremap_pages() would warn.
+ */
 static int dax_pmem_map(struct dax_pmem_range *r, int nid, void **kaddr)
 {
 	void *base;
@@ -134,6 +138,9 @@ static int dax_pmem_map(struct dax_pmem_range *r, int nid, void **kaddr)
 		r->pgmap.range.end = r->start + r->size - 1;
 		r->pgmap.nr_range = 1;
 	}
+	if (!IS_ALIGNED(r->pgmap.range.start | range_len(&r->pgmap.range),
+			SUBSECTION_SIZE))
+		return -EINVAL;
 	r->pgmap.type = MEMORY_DEVICE_GENERIC;
 	r->pgmap.ops = DAX_PMEM_PGMAP_OPS;
 #if DAXKIT_PGMAP_COMPOUND
@@ -186,14 +193,40 @@ int dax_pmem_range_serve(struct dax_pmem_range *r, struct device *parent,
 }
 
 /**
+ * dax_pmem_range_pages() - serve a range another driver holds: struct pages,
+ *	region, device
+ * @r: a range set up by dax_pmem_range_init()
+ * @parent: the device the region's attributes and devices hang off
+ * @target_node: the NUMA node the memory would be onlined to
+ *
+ * For a range whose owner lent it to daxkit (a raw namespace's block
+ * device, held exclusively): no claim of our own.  Nothing here writes the
+ * memory.
+ *
+ * Return: 0, -EINVAL for a misaligned range, or the errno of the step that
+ * failed.  Whatever was done is undone by dax_pmem_range_fini(), on
+ * failure too.
+ */
+int dax_pmem_range_pages(struct dax_pmem_range *r, struct device *parent,
+			 int target_node)
+{
+	void *kaddr;
+	int rc;
+
+	rc = dax_pmem_map(r, dev_to_node(parent), &kaddr);
+	if (rc)
+		return rc;
+	return dax_pmem_range_serve(r, parent, target_node, kaddr);
+}
+
+/**
  * dax_pmem_range_start() - serve a range: claim, struct pages, region, device
  * @r: a range set up by dax_pmem_range_init()
  * @parent: the device the region's attributes and devices hang off
  * @target_node: the NUMA node the memory would be onlined to
  *
- * Claims the data in /proc/iomem as "daxkit", gives it ZONE_DEVICE pages,
- * makes a daxkit region over it with one device spanning it.  Nothing here
- * writes the memory.
+ * Claims the data in /proc/iomem as "daxkit", then as
+ * dax_pmem_range_pages().
  *
  * Return: 0, -EBUSY when another driver holds part of the data, or the
  * errno of the step that failed.  Whatever was done is undone by
@@ -202,16 +235,10 @@ int dax_pmem_range_serve(struct dax_pmem_range *r, struct device *parent,
 int dax_pmem_range_start(struct dax_pmem_range *r, struct device *parent,
 			 int target_node)
 {
-	void *kaddr;
-	int rc;
-
 	r->claim = request_mem_region(r->start, r->size, "daxkit");
 	if (!r->claim)
 		return -EBUSY;
-	rc = dax_pmem_map(r, dev_to_node(parent), &kaddr);
-	if (rc)
-		return rc;
-	return dax_pmem_range_serve(r, parent, target_node, kaddr);
+	return dax_pmem_range_pages(r, parent, target_node);
 }
 
 /**

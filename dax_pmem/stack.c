@@ -1,23 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * dax_pmem: daxkit regions stacked on the in-tree pmem block devices of
- * fsdax namespaces, on request:
+ * fsdax and raw namespaces, on request:
  *
  *	echo /dev/pmem0 > /sys/module/dax_pmem/parameters/stack
  *	echo /dev/pmem0 > /sys/module/dax_pmem/parameters/unstack
  *
  * (or stack=/dev/pmem0 at load).  The block device is held open
- * exclusively and its dax_device with daxkit as the holder, so no
- * filesystem can mount it meanwhile.  The region spans what
- * dax_direct_access() reaches: the namespace's data, whose struct pages
- * the pmem driver made.  Poison the pmem driver reports to its holder
- * goes on to the daxkit device's holder, the offset translated.  When the
+ * exclusively (and an fsdax one's dax_device with daxkit as the holder),
+ * so no filesystem can mount it meanwhile.  On an fsdax namespace the
+ * region spans what dax_direct_access() reaches: the namespace's data,
+ * whose struct pages the pmem driver made; poison the pmem driver reports
+ * to its holder goes on to the daxkit device's holder, the offset
+ * translated.  When the
  * pmem device is about to be unbound (or destroyed) a notifier on its bus
  * tears the region down first, so no mapping outlives the memory.
  *
- * Only where fs_dax_get_by_bdev() takes a holder (v6.0) and device pages
- * are mapped with pfn_t: elsewhere a request is refused with EOPNOTSUPP.
- * Raw namespaces have no DAX, hence no struct pages: refused too.
+ * Raw namespaces have no DAX: the pmem driver made no struct pages for
+ * them.  There the region spans the whole namespace and has ZONE_DEVICE
+ * pages of its own (the block device, held exclusively, is the claim), so
+ * poison reaches daxkit's holder through them.  That works on every kernel.
+ * fsdax namespaces are served on the pmem driver's pages, which takes the
+ * holder form of fs_dax_get_by_bdev() (v6.0) and device pages mapped with
+ * pfn_t (before 6.17): elsewhere they are refused with EOPNOTSUPP.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -27,9 +32,11 @@
 #include <linux/dax.h>
 #include <linux/device.h>
 #include <linux/list.h>
+#include <linux/memremap.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
+#include <linux/nd.h>
 #include <linux/platform_device.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -41,9 +48,9 @@
 
 #if defined(HAVE_FS_DAX_GET_BY_BDEV_HOLDER) && defined(HAVE_PFN_T) && \
 	IS_ENABLED(CONFIG_FS_DAX)
-#define DAX_PMEM_CAN_STACK	1
+#define DAX_PMEM_CAN_STACK_FSDAX	1
 #else
-#define DAX_PMEM_CAN_STACK	0
+#define DAX_PMEM_CAN_STACK_FSDAX	0
 #endif
 
 #define DAX_PMEM_PATH_MAX	64
@@ -53,8 +60,9 @@
  * @r: the range the region spans (its id, region and parent device)
  * @path: the block device's path, as the request named it
  * @bdev: the block device, open exclusively
- * @dax_dev: its dax_device, held with this stack as the holder
- * @start_off: the block device's offset in @dax_dev, in bytes
+ * @dax_dev: fsdax: its dax_device, held with this stack as the holder;
+ *	NULL for a raw namespace
+ * @start_off: fsdax: the block device's offset in @dax_dev, in bytes
  * @watched: the pmem device's parent, whose unbind tears the stack down
  * @node: the place in dax_pmem_stacks
  */
@@ -84,11 +92,11 @@ static LIST_HEAD(dax_pmem_stacks);
 static bool dax_pmem_stack_ready;
 static char dax_pmem_stack_pending[DAX_PMEM_PATH_MAX];
 
-#if DAX_PMEM_CAN_STACK
 static struct workqueue_struct *dax_pmem_stack_wq;
 /* How many stacks there are: the notifier's shortcut when there are none. */
 static atomic_t dax_pmem_stack_count = ATOMIC_INIT(0);
 
+#if DAX_PMEM_CAN_STACK_FSDAX
 /* Poison in the pmem device: on to the daxkit device's holder (Req-15). */
 static int dax_pmem_stack_notify_failure(struct dax_device *dax_dev, u64 offset,
 					 u64 len, int mf_flags)
@@ -107,20 +115,6 @@ static int dax_pmem_stack_notify_failure(struct dax_device *dax_dev, u64 offset,
 static const struct dax_holder_operations dax_pmem_stack_holder_ops = {
 	.notify_failure = dax_pmem_stack_notify_failure,
 };
-
-/* Undo dax_pmem_stack_add(); any step may not have happened. */
-static void dax_pmem_stack_free(struct dax_pmem_stack *s)
-{
-	dax_pmem_range_fini(&s->r);
-	if (s->r.pdev)
-		platform_device_unregister(s->r.pdev);
-	if (s->dax_dev)
-		fs_put_dax(s->dax_dev, s);
-	if (s->bdev.bdev)
-		daxkit_bdev_close(&s->bdev);
-	put_device(s->watched);
-	kfree(s);
-}
 
 /* The data dax_direct_access() reaches: where it is and its struct pages. */
 static int dax_pmem_stack_reach(struct dax_pmem_stack *s, void **kaddr)
@@ -147,7 +141,76 @@ static int dax_pmem_stack_reach(struct dax_pmem_stack *s, void **kaddr)
 	return 0;
 }
 
-/* Open the block device, hold its dax_device, find the data. */
+/* fsdax: hold the pmem driver's dax_device; find the data and its pages. */
+static int dax_pmem_stack_fsdax(struct dax_pmem_stack *s, void **kaddr)
+{
+	s->dax_dev = fs_dax_get_by_bdev(s->bdev.bdev, &s->start_off, s,
+					&dax_pmem_stack_holder_ops);
+	if (!s->dax_dev)
+		return -ENODEV;
+	return dax_pmem_stack_reach(s, kaddr);
+}
+
+static void dax_pmem_stack_put_dax(struct dax_pmem_stack *s)
+{
+	if (s->dax_dev)
+		fs_put_dax(s->dax_dev, s);
+}
+#else
+static int dax_pmem_stack_fsdax(struct dax_pmem_stack *s, void **kaddr)
+{
+	return -ENODEV;
+}
+
+static void dax_pmem_stack_put_dax(struct dax_pmem_stack *s)
+{
+}
+#endif
+
+/*
+ * raw: the whole namespace, bound to nd_pmem, not a partition of it, with
+ * no struct pages yet (the pmem driver makes them for e820 namespaces,
+ * which have DAX).  Ours are made when the region is served.
+ */
+static int dax_pmem_stack_raw(struct dax_pmem_stack *s)
+{
+	struct device *ns = s->watched;
+	u64 disk = (u64)get_capacity(s->bdev.bdev->bd_disk) << SECTOR_SHIFT;
+	struct dev_pagemap *pgmap;
+	struct resource *res;
+
+	if (strncmp(dev_name(ns), "namespace", strlen("namespace")) ||
+	    !ns->driver || strcmp(ns->driver->name, "nd_pmem") ||
+	    bdev_is_partition(s->bdev.bdev))
+		return -EOPNOTSUPP;
+	res = &to_nd_namespace_io(ns)->res;
+	if (resource_size(res) != disk)
+		return -EOPNOTSUPP;
+	pgmap = get_dev_pagemap(PHYS_PFN(res->start), NULL);
+	if (pgmap) {
+		put_dev_pagemap(pgmap);
+		return -EOPNOTSUPP;
+	}
+	s->r.start = res->start;
+	s->r.size = resource_size(res);
+	s->r.align = IS_ALIGNED(s->r.start | s->r.size, PMD_SIZE) ? PMD_SIZE : PAGE_SIZE;
+	return 0;
+}
+
+/* Undo dax_pmem_stack_add(); any step may not have happened. */
+static void dax_pmem_stack_free(struct dax_pmem_stack *s)
+{
+	dax_pmem_range_fini(&s->r);
+	if (s->r.pdev)
+		platform_device_unregister(s->r.pdev);
+	dax_pmem_stack_put_dax(s);
+	if (s->bdev.bdev)
+		daxkit_bdev_close(&s->bdev);
+	put_device(s->watched);
+	kfree(s);
+}
+
+/* Open the block device, find the data: fsdax, or raw. */
 static int dax_pmem_stack_open(struct dax_pmem_stack *s, void **kaddr)
 {
 	struct device *parent;
@@ -162,11 +225,8 @@ static int dax_pmem_stack_open(struct dax_pmem_stack *s, void **kaddr)
 	if (!parent || !dax_pmem_nd_owns(parent))
 		return -EOPNOTSUPP;
 	s->watched = get_device(parent);
-	s->dax_dev = fs_dax_get_by_bdev(s->bdev.bdev, &s->start_off, s,
-					&dax_pmem_stack_holder_ops);
-	if (!s->dax_dev)
-		return -EOPNOTSUPP;
-	return dax_pmem_stack_reach(s, kaddr);
+	rc = dax_pmem_stack_fsdax(s, kaddr);
+	return rc == -ENODEV ? dax_pmem_stack_raw(s) : rc;
 }
 
 /* Serve the region, unless the device lost its driver or the module goes. */
@@ -187,6 +247,8 @@ static int dax_pmem_stack_serve(struct dax_pmem_stack *s, void *kaddr)
 		s->r.pdev = NULL;
 		return rc;
 	}
+	if (!s->dax_dev)	/* raw */
+		return dax_pmem_range_pages(&s->r, &s->r.pdev->dev, NUMA_NO_NODE);
 	return dax_pmem_range_serve(&s->r, &s->r.pdev->dev, NUMA_NO_NODE, kaddr);
 }
 
@@ -233,7 +295,7 @@ static int dax_pmem_stack_add(const char *path)
 		rc = dax_pmem_stack_start(s, kaddr);
 	if (rc)
 		pr_err_ratelimited("stack %s: %d%s\n", path, rc, rc == -EOPNOTSUPP ?
-		       " (not an fsdax pmem device, or another holder has its DAX)" : "");
+		       " (not a pmem namespace, or another holder has its DAX)" : "");
 	return rc;
 }
 
@@ -325,27 +387,6 @@ static void dax_pmem_stack_watch_stop(void)
 	dax_pmem_nd_unwatch(&dax_pmem_stack_nb);
 	destroy_workqueue(dax_pmem_stack_wq);
 }
-#else
-static int dax_pmem_stack_add(const char *path)
-{
-	pr_err_ratelimited("stack %s: not on this kernel\n", path);
-	return -EOPNOTSUPP;
-}
-
-static int dax_pmem_stack_drop(const char *path, struct device *dev)
-{
-	return 0;
-}
-
-static int dax_pmem_stack_watch_start(void)
-{
-	return 0;
-}
-
-static void dax_pmem_stack_watch_stop(void)
-{
-}
-#endif
 
 /* A path from a parameter write: one word, no newline, short enough. */
 static int dax_pmem_stack_path(const char *val, char *path)

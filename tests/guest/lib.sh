@@ -140,3 +140,33 @@ bg_expect_end() {
 	wait "$1" 2>/dev/null
 	grep -q '^ok: ' "$2" || { tr '\n' '|' < "$2"; return 1; }
 }
+
+# holder_hears TEST DEV OFF [HOLDER-ARGS]: with tests/kmod/daxkit_holder.ko
+# holding DEV (daxkitR.N; HOLDER-ARGS say which), poison injected at byte
+# OFF of DEV through hwpoison_inject must reach the holder as "failure at
+# offset OFF len 0x1000" (Req-15).  Passes or fails TEST; the holder and
+# hwpoison_inject are unloaded after.
+holder_hears() {
+	local t=$1 k=$2 off=$3 start pfn got want
+	shift 3
+	start=$(cat /sys/bus/daxkit/devices/$k/resource)
+	pfn=$(((start + off) / 4096))
+	klog_mark $t
+	if ! insmod /test/kmod/daxkit_holder.ko "$@"; then
+		fail $t "the test holder could not hold $k"
+		return
+	fi
+	if ! modprobe hwpoison_inject || ! echo $pfn > /sys/kernel/debug/hwpoison/corrupt-pfn; then
+		fail $t "cannot inject poison at pfn $pfn"
+	else
+		got=$(klog_since $t | grep -o "daxkit_holder: $k: failure at .*")
+		want=$(printf "daxkit_holder: $k: failure at offset %#x len 0x1000" $off)
+		case "$got" in
+		"$want flags "*) pass $t ;;
+		'') fail $t "the holder heard nothing: $(klog_since $t | grep -i -m2 -e memory -e dax | tr '\n' '|')" ;;
+		*) fail $t "the holder heard '$got', want '$want'" ;;
+		esac
+	fi
+	rmmod daxkit_holder
+	modprobe -r hwpoison_inject 2>/dev/null
+}

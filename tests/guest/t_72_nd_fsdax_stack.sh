@@ -1,19 +1,84 @@
 # SPDX-License-Identifier: GPL-2.0
-# A daxkit region stacked on an fsdax namespace's /dev/pmemX (issue 4):
-# made on request through dax_pmem's stack parameter; it holds the block
-# device exclusively; what daxkit writes is what the block device reads;
-# poison reaches daxkit's holder with the offset in the daxkit device
-# (Req-15); unbinding the namespace while a process touches the mapping
-# tears the region down first (SIGBUS, no splat, Req-61); a raw namespace
-# is refused.  The namespace stays for the reboot boot (reboot.sh).
-# Where the kernel cannot stack (no fs_dax_get_by_bdev holder, or no
-# pfn_t), a NOTE says so and only the refusal is checked.
+# daxkit regions stacked on the /dev/pmemX of an fsdax namespace and of a
+# raw one (issue 4): made on request through dax_pmem's stack parameter;
+# each holds the block device exclusively; what daxkit writes is what the
+# block device reads; poison reaches daxkit's holder with the offset in the
+# daxkit device (Req-15); unbinding the namespace while a process touches
+# the mapping tears the region down first (SIGBUS, no splat, Req-61);
+# unstack and unload let the block device go.  The fsdax namespace stays
+# for the reboot boot (reboot.sh).  Where the kernel cannot stack on fsdax
+# (no fs_dax_get_by_bdev holder, or no pfn_t), a NOTE says so and only the
+# refusal is checked there; raw stacks on every kernel.
 . /tests/lib.sh
 
 MB=1048576
 P=/sys/module/dax_pmem/parameters
 M=/tests/bin/daxmap
 rd() { local v; { read -r v < "$1"; } 2>/dev/null; echo "$v"; }
+
+# stack_on TEST BLK: stack on /dev/BLK, check it is held exclusively while
+# stacked; prints the daxkit device.
+stack_on() {
+	local t=$1 blk=$2 before during out list k
+	before=$($M /dev/$blk excl)
+	if ! out=$(wr /dev/$blk $P/stack); then
+		fail $t "stack /dev/$blk: $out"; return 1
+	fi
+	list=$(rd $P/stack)
+	k=$(echo "$list" | sed -n "s|.*/dev/$blk=\(daxkit[0-9]*\).*|\1.0|p")
+	during=$($M /dev/$blk excl)
+	if [ -z "$k" ] || ! wait_for /dev/$k; then
+		fail $t "the stack parameter lists '$list', no device for /dev/$blk"; return 1
+	elif [ "$before $during" != "ok EBUSY" ]; then
+		fail $t "exclusive open of /dev/$blk before and during: '$before $during', want 'ok EBUSY'"
+		return 1
+	fi
+	pass $t
+	echo "$k" > /tmp/stacked
+}
+
+# data_is_blk TEST K BLK MIN SEED: 8 MiB written through /dev/K at 16 MiB
+# are what /dev/BLK reads there; K is at least MIN bytes.
+data_is_blk() {
+	local t=$1 k=$2 blk=$3 size out
+	size=$(rd /sys/bus/daxkit/devices/$k/size)
+	if ! out=$($M /dev/$k write $((16 * MB)) $((8 * MB)) $5); then
+		fail $t "write through /dev/$k: $out"
+	elif ! out=$($M /dev/$blk pread-verify $((16 * MB)) $((8 * MB)) $5); then
+		fail $t "/dev/$blk reads otherwise: $out"
+	elif [ "$size" -lt $4 ]; then
+		fail $t "device size $size, want at least $4"
+	else
+		pass $t
+	fi
+}
+
+# unbind_while_mapped TEST K BLK: unbinding BLK's nd device while a
+# process touches /dev/K ends the process with SIGBUS and the stack first.
+unbind_while_mapped() {
+	local t=$1 k=$2 blk=$3 id pdev drv pid out
+	id=${k%.0}
+	id=${id#daxkit}
+	pdev=$(basename "$(readlink -f /sys/block/$blk/device 2>/dev/null || readlink -f /sys/block/$blk/..)")
+	: > /tmp/fs-loop.out
+	$M /dev/$k touch-loop $((4 * MB)) > /tmp/fs-loop.out 2>&1 &
+	pid=$!
+	bg_wait_for /tmp/fs-loop.out mapped
+	klog_mark $t
+	drv=$(basename "$(readlink /sys/bus/nd/devices/$pdev/driver)")
+	echo $pdev > /sys/bus/nd/drivers/$drv/unbind
+	if ! out=$(bg_expect_end $pid /tmp/fs-loop.out); then
+		fail $t "$out"
+	elif [ -n "$(rd $P/stack)" ]; then
+		fail $t "the stack is still listed: $(rd $P/stack)"
+	elif ! klog_since $t | grep -q "is going away: region $id torn down first"; then
+		fail $t "no teardown line in the log"
+	else
+		pass $t
+	fi
+	echo $pdev > /sys/bus/nd/drivers/$drv/bind
+	wait_for /dev/$blk
+}
 
 t=nd-fsdax-create
 if ! nd_up; then
@@ -37,109 +102,91 @@ fi
 can=0
 grep -q '^#define HAVE_FS_DAX_GET_BY_BDEV_HOLDER' /etc/daxkit-compat.h &&
 	grep -q '^#define HAVE_PFN_T' /etc/daxkit-compat.h && can=1
+mf=0
+grep -q '^#define HAVE_PGMAP_MEMORY_FAILURE' /etc/daxkit-compat.h && mf=1
+
 if [ $can = 0 ]; then
 	t=nd-fsdax-stack-refused-here
-	echo "NOTE: this kernel cannot stack on a pmem block device (fs_dax_get_by_bdev holder, pfn_t)"
+	echo "NOTE: this kernel cannot stack on an fsdax pmem block device (fs_dax_get_by_bdev holder, pfn_t)"
 	wr /dev/$blk $P/stack | grep -q 'not supported' && pass $t ||
 		fail $t "stacking /dev/$blk was not refused with EOPNOTSUPP"
-	nd_down; exit 0
+elif stack_on nd-fsdax-stack-holds-exclusively $blk; then
+	k=$(cat /tmp/stacked)
+	id=${k%.0}
+	id=${id#daxkit}
+	data_is_blk nd-fsdax-stack-data-is-the-block-device $k $blk $((64 * MB)) 33
+	# For reboot.sh: the last 2 MiB carry seed 34.
+	size=$(rd /sys/bus/daxkit/devices/$k/size)
+	$M /dev/$k write $((size - 2 * MB)) $((2 * MB)) 34 > /dev/null
+	holder_hears nd-fsdax-stack-req15-notify-failure-reaches-holder $k \
+		$((4 * MB + 8192)) parent=daxkit_stack.$id dev=$k
+	unbind_while_mapped nd-fsdax-stack-req61-unbind-while-mapped $k $blk
 fi
 
-t=nd-fsdax-stack-holds-exclusively
-before=$($M /dev/$blk excl)
-if ! out=$(wr /dev/$blk $P/stack); then
-	fail $t "stack /dev/$blk: $out"; nd_down; exit 0
-fi
-list=$(rd $P/stack)
-k=$(echo "$list" | sed -n "s|.*/dev/$blk=\(daxkit[0-9]*\).*|\1.0|p")
-during=$($M /dev/$blk excl)
-if [ -z "$k" ] || ! wait_for /dev/$k; then
-	fail $t "the stack parameter lists '$list', no device for /dev/$blk"; nd_down; exit 0
-elif [ "$before $during" != "ok EBUSY" ]; then
-	fail $t "exclusive open of /dev/$blk before and during: '$before $during', want 'ok EBUSY'"
-else
-	pass $t
-fi
-
-t=nd-fsdax-stack-data-is-the-block-device
-size=$(rd /sys/bus/daxkit/devices/$k/size)
-if ! out=$($M /dev/$k write $((16 * MB)) $((8 * MB)) 33); then
-	fail $t "write through /dev/$k: $out"
-elif ! out=$($M /dev/$blk pread-verify $((16 * MB)) $((8 * MB)) 33); then
-	fail $t "/dev/$blk reads otherwise: $out"
-elif [ "$size" -lt $((64 * MB)) ]; then
-	fail $t "device size $size for a 96M namespace"
-else
-	pass $t
-fi
-# For reboot.sh: the last 2 MiB carry seed 34.
-$M /dev/$k write $((size - 2 * MB)) $((2 * MB)) 34 > /dev/null
-
-t=nd-fsdax-stack-req15-notify-failure-reaches-holder
-id=${k%.0}
-id=${id#daxkit}
-off=$((4 * MB + 8192))
-start=$(rd /sys/bus/daxkit/devices/$k/resource)
-pfn=$(((start + off) / 4096))
-klog_mark $t
-if ! insmod /test/kmod/daxkit_holder.ko parent=daxkit_stack.$id dev=$k; then
-	fail $t "the test holder could not hold $k"
-elif ! modprobe hwpoison_inject || ! echo $pfn > /sys/kernel/debug/hwpoison/corrupt-pfn; then
-	fail $t "cannot inject poison at pfn $pfn"
-	rmmod daxkit_holder
-else
-	got=$(klog_since $t | grep -o "daxkit_holder: $k: failure at .*")
-	want=$(printf "daxkit_holder: $k: failure at offset %#x len 0x1000" $off)
-	case "$got" in
-	"$want flags "*) pass $t ;;
-	'') fail $t "the holder heard nothing: $(klog_since $t | grep -i -m2 -e memory -e dax | tr '\n' '|')" ;;
-	*) fail $t "the holder heard '$got', want '$want'" ;;
-	esac
-	rmmod daxkit_holder
-	echo $pfn > /sys/kernel/debug/hwpoison/unpoison-pfn 2>/dev/null
-fi
-modprobe -r hwpoison_inject 2>/dev/null
-
-t=nd-fsdax-stack-req61-unbind-while-mapped
-pdev=$(basename "$(readlink -f /sys/block/$blk/device 2>/dev/null || readlink -f /sys/block/$blk/..)")
-: > /tmp/fs-loop.out
-$M /dev/$k touch-loop $((4 * MB)) > /tmp/fs-loop.out 2>&1 &
-pid=$!
-bg_wait_for /tmp/fs-loop.out mapped
-klog_mark $t
-drv=$(basename "$(readlink /sys/bus/nd/devices/$pdev/driver)")
-echo $pdev > /sys/bus/nd/drivers/$drv/unbind
-if ! out=$(bg_expect_end $pid /tmp/fs-loop.out); then
-	fail $t "$out"
-elif [ -n "$(rd $P/stack)" ]; then
-	fail $t "the stack is still listed: $(rd $P/stack)"
-elif ! klog_since $t | grep -q "is going away: region $id torn down first"; then
-	fail $t "no teardown line in the log"
-else
-	pass $t
-fi
-echo $pdev > /sys/bus/nd/drivers/$drv/bind
-wait_for /dev/$blk
-
-t=nd-fsdax-stack-raw-refused
+# Raw: the whole namespace (t_70's daxkit-raw, 32 MiB), on pages of its own.
 raw=
 for n in $ND/namespace*; do
 	[ "$(rd $n/alt_name)" = daxkit-raw ] && raw=$(ls $n/block 2>/dev/null | head -n 1)
 done
 if [ -z "$raw" ]; then
-	fail $t "no raw namespace from t_70"
-elif out=$(wr /dev/$raw $P/stack); then
-	fail $t "stacking the raw /dev/$raw was accepted"
-	wr /dev/$raw $P/unstack
-else
-	pass $t
+	fail nd-raw-stack "no raw namespace from t_70"
+elif stack_on nd-raw-stack-holds-exclusively $raw; then
+	k=$(cat /tmp/stacked)
+	id=${k%.0}
+	id=${id#daxkit}
+	t=nd-raw-stack-spans-the-namespace
+	size=$(rd /sys/bus/daxkit/devices/$k/size)
+	[ "$size" = $((32 * MB)) ] && pass $t || fail $t "device size $size for a 32M namespace"
+	data_is_blk nd-raw-stack-data-is-the-block-device $k $raw $((32 * MB)) 35
+	if [ $mf = 1 ]; then
+		holder_hears nd-raw-stack-req15-notify-failure-reaches-holder $k \
+			$((4 * MB + 8192)) parent=daxkit_stack.$id dev=$k
+	else
+		echo "NOTE: nd-raw-stack-req15: no dev_pagemap memory_failure operation here"
+	fi
+	t=nd-raw-unstack-releases
+	e=$(wr /dev/$raw $P/unstack)
+	if [ -n "$e" ]; then
+		fail $t "unstack /dev/$raw: $e"
+	elif [ "$($M /dev/$raw excl)" != ok ] || [ -e /dev/$k ] || [ -n "$(rd $P/stack)" ]; then
+		fail $t "/dev/$raw still held, /dev/$k still there or still listed: '$(rd $P/stack)'"
+	elif ! out=$($M /dev/$raw pread-verify $((16 * MB)) $((8 * MB)) 35); then
+		fail $t "/dev/$raw lost the data: $out"
+	else
+		pass $t
+	fi
+	t=nd-raw-stack-again-reads-back
+	if stack_on nd-raw-stack-again $raw; then
+		k=$(cat /tmp/stacked)
+		out=$($M /dev/$k verify $((16 * MB)) $((8 * MB)) 35)
+		[ "$out" = ok ] && pass $t || fail $t "$out"
+		unbind_while_mapped nd-raw-stack-req61-unbind-while-mapped $k $raw
+	else
+		fail $t "a second stack on /dev/$raw was refused"
+	fi
 fi
 
-t=nd-fsdax-stack-unload-releases
-wr /dev/$blk $P/stack > /dev/null
+# Bad requests: the errno of the open, one ratelimited line at most.
+bad() {	# NAME PATH ERRNO-TEXT
+	local e
+	e=$(wr "$2" $P/stack)
+	case $e in
+	*"$3"*) pass "nd-stack-bad-$1" ;;
+	*) fail "nd-stack-bad-$1" "'$2': '${e:-accepted}', want '$3'" ;;
+	esac
+}
+bad not-a-block-device /dev/daxkit0.0 'Block device required'
+bad no-such-path /dev/pmem99 'No such file or directory'
+bad two-words "/dev/$raw /dev/$blk" 'Invalid argument'
+bad too-long "/dev/$(printf '%070d' 0)" 'Invalid argument'
+
+t=nd-stack-unload-releases
+last=$raw
+[ $can = 1 ] && last=$blk
+wr /dev/$last $P/stack > /dev/null
 modprobe -r dax_pmem
-if [ "$($M /dev/$blk excl)" != ok ]; then
-	fail $t "/dev/$blk is still held after unloading dax_pmem"
+if [ "$($M /dev/$last excl)" != ok ]; then
+	fail $t "/dev/$last is still held after unloading dax_pmem"
 else
 	pass $t
 fi

@@ -83,6 +83,19 @@ t=pmem-clear-poison-keeps-healthy-pages
 e=$(wr "$((250 * MB)) $((2 * MB))" $S/clear_poison)
 out=$(/tests/bin/daxmap $D verify $((250 * MB)) $((2 * MB)) 91 2>&1)
 [ -z "$e" ] && [ "$out" = ok ] && pass $t || fail $t "clearing a healthy 2M: '$e', then: $out"
+# Req-37: what a machine check would have done, the page out of the
+# kernel's direct map (tests/kmod/daxkit_mce.ko); clearing must give the
+# kernel its access back before it writes the zeros.
+t=pmem-req37-clear-restores-direct-map
+pfn=$((($(cat $S/resource) + P) / 4096))
+mce=0
+if [ ! -f /test/kmod/daxkit_mce.ko ]; then
+	echo "NOTE: $t: no daxkit_mce.ko for this architecture; not tested"
+elif e=$(insmod /test/kmod/daxkit_mce.ko pfn=$pfn 2>&1); then
+	mce=1
+else
+	echo "NOTE: $t: set_mce_nospec() cannot be reached on this kernel ($e); not tested"
+fi
 t=pmem-clear-poison-usable-again
 klog_mark $t
 e=$(wr "$P $((2 * MB))" $S/clear_poison)
@@ -97,6 +110,14 @@ elif ! klog_since $t | grep -q 'daxkit0.0: poison cleared from 1 page(s)'; then
 	fail $t "no 'poison cleared from 1 page(s)' line"
 else
 	pass $t
+fi
+if [ $mce = 1 ]; then
+	t=pmem-req37-clear-restores-direct-map
+	klog_mark $t
+	rmmod daxkit_mce
+	want=$(printf 'daxkit_mce: pfn %#x: direct map present' $pfn)
+	klog_since $t | grep -q "$want" && pass $t ||
+		fail $t "no '$want': $(klog_since $t | grep daxkit_mce | tr '\n' '|')"
 fi
 t=pmem-clear-poison-page-takes-data
 out=$(/tests/bin/daxmap $D write $P $((2 * MB)) 92 2>&1)

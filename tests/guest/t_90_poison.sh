@@ -122,6 +122,28 @@ fi
 t=pmem-clear-poison-page-takes-data
 out=$(/tests/bin/daxmap $D write $P $((2 * MB)) 92 2>&1)
 [ "$out" = ok ] && pass $t || fail $t "$out"
+# Req-38: a page's ->mapping outlives its last mapping, as rmap may still
+# run: poison on a page that was mapped and unmapped again still finds the
+# device's address_space (without it dax_lock_page() fails: "Failed").
+t=dax-dev-req38-mapping-kept-after-unmap
+Q=$((240 * MB))
+/tests/bin/daxmap $D write $Q $((2 * MB)) 93 > /dev/null
+pfn=$((($(cat $S/resource) + Q + 8192) / 4096))
+klog_mark $t
+if ! modprobe hwpoison_inject || ! echo $pfn > /sys/kernel/debug/hwpoison/corrupt-pfn; then
+	fail $t "cannot inject poison at pfn $pfn"
+elif ! klog_since $t | grep -q 'recovery action for dax page: Recovered'; then
+	fail $t "not recovered: $(klog_since $t | grep -i 'memory failure' | tr '\n' '|')"
+elif [ "$(cat $S/poison)" != "$((Q + 8192)) 4096" ]; then
+	fail $t "poison lists '$(cat $S/poison)'"
+else
+	pass $t
+fi
+modprobe -r hwpoison_inject 2>/dev/null
+wr "$Q $((2 * MB))" $S/clear_poison > /dev/null
+t=pmem-poison-none-left
+out=$(cat $S/poison)
+[ -z "$out" ] && pass $t || fail $t "poison lists '$out' after clearing all"
 t=dax-dev-unload-after-poison
 modprobe -r dax_pmem && ! loaded dax_pmem && pass $t || fail $t "the stack did not unload after the poison"
 true

@@ -92,13 +92,19 @@ static bool daxkit_page_poisoned(struct daxkit_dev *ddev, pgoff_t pgoff)
 bool dax_core_dev_poisoned(struct daxkit_dev *ddev, pgoff_t pgoff,
 			   unsigned long nr_pages)
 {
+	phys_addr_t phys;
 	unsigned long i;
 
 	if (!daxkit_region_may_be_poisoned(ddev->region))
 		return false;
-	for (i = 0; i < nr_pages; i++)
-		if (daxkit_page_poisoned(ddev, pgoff + i))
+	/* A fault's pages are contiguous: one lookup, then the pages. */
+	phys = dax_core_dev_pgoff_to_phys(ddev, pgoff, nr_pages << PAGE_SHIFT);
+	for (i = 0; i < nr_pages; i++) {
+		if (phys != (phys_addr_t)-1 ?
+		    PageHWPoison(pfn_to_page(PHYS_PFN(phys) + i)) :
+		    daxkit_page_poisoned(ddev, pgoff + i))
 			return true;
+	}
 	return false;
 }
 DAXKIT_EXPORT(dax_core_dev_poisoned);

@@ -112,11 +112,17 @@ static bool daxkit_align_valid(unsigned long align)
 }
 
 /* Whether a device of @region may fault at @align: kernel, CPU and pages. */
+/*
+ * What supported_alignments lists and align takes: the CPU and the pages
+ * allow it, and the region is aligned to it and at least that large.
+ */
 static bool daxkit_region_align_ok(struct daxkit_region *region,
 				   unsigned long align)
 {
 	return daxkit_align_valid(align) &&
-	       daxkit_pages_fit_align(region->align, align);
+	       daxkit_pages_fit_align(region->align, align) &&
+	       IS_ALIGNED(region->res.start, align) &&
+	       resource_size(&region->res) >= align;
 }
 
 /* ---- mappingN children ---- */
@@ -1069,9 +1075,7 @@ static ssize_t supported_alignments_show(struct device *dev,
 	int i;
 
 	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
-		if (!daxkit_region_align_ok(region, sizes[i]) ||
-		    !IS_ALIGNED(region->res.start, sizes[i]) ||
-		    resource_size(&region->res) < sizes[i])
+		if (!daxkit_region_align_ok(region, sizes[i]))
 			continue;
 		len += sysfs_emit_at(buf, len, "%s%lu", len ? " " : "", sizes[i]);
 	}

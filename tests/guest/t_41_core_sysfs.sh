@@ -7,7 +7,7 @@
 . /tests/lib.sh
 
 MB=1048576
-REGION_MB=512
+REGION_MB=2048
 R=/sys/devices/daxkit_test/daxkit_region
 B=/sys/bus/daxkit/devices
 
@@ -21,11 +21,12 @@ full=$((REGION_MB * MB))
 
 # rd FILE: the file's first line, without forking.
 rd() { local v; read -r v < "$1"; echo "$v"; }
-# wr VALUE FILE: write; prints the error text of a failed write.
 
 t=core-sysfs-region-attributes
 got="id=$(rd $R/id) size=$(rd $R/size) align=$(rd $R/align) supported=$(rd $R/supported_alignments) avail=$(rd $R/available_size) seed=$(rd $R/seed) create=$(rd $R/create)"
-want="id=99 size=$full align=2097152 supported=4096 2097152 avail=$full seed=daxkit99.0 create=daxkit99.0"
+sup="4096 2097152"
+grep -qw pdpe1gb /proc/cpuinfo && grep -q 'daxkit.pud=1' /proc/cmdline && sup="$sup 1073741824"
+want="id=99 size=$full align=2097152 supported=$sup avail=$full seed=daxkit99.0 create=daxkit99.0"
 [ "$got" = "$want" ] && pass $t || fail $t "got '$got', want '$want'"
 
 t=core-sysfs-device-attributes

@@ -95,6 +95,28 @@ else
 	seed=21
 fi
 
+# An alignment larger than the region (the legacy 256 MiB one) is neither
+# offered nor taken: such a device could never be sized.
+t=dax-dev-align-larger-than-region-refused
+l=
+for d in $B/daxkit*.0; do
+	[ "$(rd $d/resource)" = 0x40000000 ] && l=${d##*/}
+done
+LR=$(readlink -f $B/$l/..)/daxkit_region
+sup0=$(rd $LR/supported_alignments)
+echo $l > /sys/bus/daxkit/drivers/dax_dev/unbind
+e=$(wr $GB $B/$l/align)
+echo $l > /sys/bus/daxkit/drivers/dax_dev/bind
+if [ -z "$l" ] || [ "$(rd $B/$l/size)" != $((256 * MB)) ]; then
+	fail $t "no 256M legacy device at 0x40000000"
+elif [ "${sup0%$GB}" != "$sup0" ]; then
+	fail $t "supported_alignments of a 256M region: '$sup0'"
+elif [ "${e#*Invalid argument}" = "$e" ]; then
+	fail $t "align 1G on a 256M region: '${e:-accepted}'"
+else
+	pass $t
+fi
+
 # --- 4K ---
 t=dax-dev-4k-realign
 realign 4096 && pass $t || fail $t "could not set align 4096"

@@ -32,7 +32,7 @@
 #include <linux/dax.h>
 #include <linux/device.h>
 #include <linux/list.h>
-#include <linux/memremap.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
@@ -170,13 +170,13 @@ static void dax_pmem_stack_put_dax(struct dax_pmem_stack *s)
 /*
  * raw: the whole namespace, bound to nd_pmem, not a partition of it, with
  * no struct pages yet (the pmem driver makes them for e820 namespaces,
- * which have DAX).  Ours are made when the region is served.
+ * which have DAX; memremap_pages() would warn of the conflict).  Ours are
+ * made when the region is served.
  */
 static int dax_pmem_stack_raw(struct dax_pmem_stack *s)
 {
 	struct device *ns = s->watched;
 	u64 disk = (u64)get_capacity(s->bdev.bdev->bd_disk) << SECTOR_SHIFT;
-	struct dev_pagemap *pgmap;
 	struct resource *res;
 
 	if (strncmp(dev_name(ns), "namespace", strlen("namespace")) ||
@@ -186,11 +186,8 @@ static int dax_pmem_stack_raw(struct dax_pmem_stack *s)
 	res = &to_nd_namespace_io(ns)->res;
 	if (resource_size(res) != disk)
 		return -EOPNOTSUPP;
-	pgmap = get_dev_pagemap(PHYS_PFN(res->start), NULL);
-	if (pgmap) {
-		put_dev_pagemap(pgmap);
+	if (pfn_valid(PHYS_PFN(res->start)) || pfn_valid(PHYS_PFN(res->end)))
 		return -EOPNOTSUPP;
-	}
 	s->r.start = res->start;
 	s->r.size = resource_size(res);
 	s->r.align = IS_ALIGNED(s->r.start | s->r.size, PMD_SIZE) ? PMD_SIZE : PAGE_SIZE;

@@ -8,7 +8,9 @@
  *
  *  - a fault over a poisoned page is refused (dax_core_dev_poisoned());
  *  - the device's "poison" attribute lists its poisoned pages, one
- *    "OFFSET LENGTH" line (bytes, in the device) per run of them;
+ *    "OFFSET LENGTH" line (bytes, in the device) per run of them.  Where
+ *    device memory is mapped as folios the kernel marks a folio's head
+ *    page, whichever of its pages failed: the listing names the head;
  *  - "OFFSET LENGTH" written to its "clear_poison" makes the poisoned pages
  *    of that range usable again: the kernel's direct map of each is
  *    restored (clear_mce_nospec()), the page is overwritten with zeros by

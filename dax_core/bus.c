@@ -111,7 +111,6 @@ static bool daxkit_align_valid(unsigned long align)
 	return false;
 }
 
-/* Whether a device of @region may fault at @align: kernel, CPU and pages. */
 /*
  * What supported_alignments lists and align takes: the CPU and the pages
  * allow it, and the region is aligned to it and at least that large.

@@ -6,8 +6,8 @@
  * (a PTE for 4K, a PMD for 2M, a PUD for 1G), never a silent fallback,
  * SIGBUS where a fault cannot be served; the liveness section across a
  * fault is SRCU (dax_core_read_lock), which may sleep to allocate page
- * tables (Req-04, Req-16).  Unbinding kills the device, which zaps every mapping: the
- * next access faults and gets SIGBUS (Req-06, Req-61).
+ * tables (Req-04, Req-16).  Unbinding kills the device, which zaps every
+ * mapping: the next access faults and gets SIGBUS (Req-06, Req-61).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

@@ -28,6 +28,20 @@ expected_version() { awk -v m="$1" '$1 == m { print $2 }' /etc/daxkit-versions; 
 # wr VALUE FILE: write VALUE to a sysfs FILE; prints the shell's error, if any.
 wr() { ( echo "$1" > "$2" ) 2>&1; }
 
+# rd FILE: the file's first line, without forking; empty if it cannot be read.
+rd() { local v; { read -r v < "$1"; } 2>/dev/null; echo "$v"; }
+
+# refused TEST VALUE FILE ERRNO-TEXT: writing VALUE to FILE must fail with
+# ERRNO-TEXT (the shell's words for the errno).
+refused() {
+	local e
+	e=$(wr "$2" "$3")
+	case $e in
+	*"$4"*) pass "$1" ;;
+	*) fail "$1" "'$2' > ${3##*/}: '${e:-accepted}', want '$4'" ;;
+	esac
+}
+
 # Marks the kernel log so a test can read only what it caused.
 klog_mark() { echo "<6>daxkit-test: $1" > /dev/kmsg; }
 klog_since() { dmesg | sed -n "/daxkit-test: $1\$/,\$p"; }

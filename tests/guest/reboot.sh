@@ -7,7 +7,6 @@
 . /tests/lib.sh
 
 MB=1048576
-rd() { local v; { read -r v < "$1"; } 2>/dev/null; echo "$v"; }
 verify() { # verify DEV SEED SIZE
 	/tests/bin/daxmap "/dev/$1" verify $((16 * MB)) $((8 * MB)) "$2" &&
 		/tests/bin/daxmap "/dev/$1" verify $(($3 - 2 * MB)) $((2 * MB)) $(($2 + 100))

@@ -19,9 +19,6 @@ if ! insmod /test/kmod/dax_core_test.ko selftest=0 region_mb=$REGION_MB region_i
 fi
 full=$((REGION_MB * MB))
 
-# rd FILE: the file's first line, without forking.
-rd() { local v; read -r v < "$1"; echo "$v"; }
-
 t=core-sysfs-region-attributes
 got="id=$(rd $R/id) size=$(rd $R/size) align=$(rd $R/align) supported=$(rd $R/supported_alignments) avail=$(rd $R/available_size) seed=$(rd $R/seed) create=$(rd $R/create)"
 sup="4096 2097152"

@@ -8,7 +8,6 @@
 MB=1048576
 P=/sys/devices/platform/daxkit_pmem.0
 B=/sys/bus/daxkit/devices
-rd() { local v; read -r v < "$1"; echo "$v"; }
 
 t=pmem-legacy-region
 if ! modprobe dax_pmem; then

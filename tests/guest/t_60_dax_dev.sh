@@ -7,7 +7,6 @@
 MB=1048576
 D=/dev/daxkit0.0
 M=/tests/bin/daxmap
-rd() { local v; read -r v < "$1"; echo "$v"; }
 
 modprobe dax_pmem || { fail dax-dev "modprobe dax_pmem failed"; exit 0; }
 i=0

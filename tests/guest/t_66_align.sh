@@ -14,11 +14,17 @@ MB=1048576
 GB=$((1024 * MB))
 B=/sys/bus/daxkit/devices
 M=/tests/bin/daxmap
-rd() { local v; read -r v < "$1"; echo "$v"; }
 check() {	# NAME CMD...
 	local t=$1 out
 	shift
 	if out=$("$@" 2>&1); then pass "$t"; else fail "$t" "$out"; fi
+}
+# dev_at RESOURCE: the daxkitR.0 whose memory starts at RESOURCE.
+dev_at() {
+	local d
+	for d in $B/daxkit*.0; do
+		[ "$(rd $d/resource)" = "$1" ] && echo "${d##*/}"
+	done
 }
 # expect NAME WANT GOT WHAT
 expect() { [ "$3" = "$2" ] && pass "$1" || fail "$1" "$4: got '$3', want '$2'"; }
@@ -28,10 +34,7 @@ if ! modprobe dax_pmem ranges=1G@4G; then
 	fail $t "modprobe dax_pmem ranges=1G@4G failed"
 	exit 0
 fi
-dev=
-for d in $B/daxkit*.0; do
-	[ "$(rd $d/resource)" = 0x100000000 ] && dev=${d##*/}
-done
+dev=$(dev_at 0x100000000)
 R=$(readlink -f $B/$dev/..)/daxkit_region
 if [ -z "$dev" ]; then
 	fail $t "no device at 0x100000000: $(ls $B)"; modprobe -r dax_pmem; exit 0
@@ -98,10 +101,7 @@ fi
 # An alignment larger than the region (the legacy 256 MiB one) is neither
 # offered nor taken: such a device could never be sized.
 t=dax-dev-align-larger-than-region-refused
-l=
-for d in $B/daxkit*.0; do
-	[ "$(rd $d/resource)" = 0x40000000 ] && l=${d##*/}
-done
+l=$(dev_at 0x40000000)
 LR=$(readlink -f $B/$l/..)/daxkit_region
 sup0=$(rd $LR/supported_alignments)
 echo $l > /sys/bus/daxkit/drivers/dax_dev/unbind

@@ -15,7 +15,6 @@
 . /tests/lib.sh
 
 MB=1048576
-rd() { local v; { read -r v < "$1"; } 2>/dev/null; echo "$v"; }
 patterns() { # patterns write|verify DEV SEED
 	local size
 	size=$(rd "/sys/bus/daxkit/devices/$2/size")

@@ -14,7 +14,6 @@
 MB=1048576
 P=/sys/module/dax_pmem/parameters
 M=/tests/bin/daxmap
-rd() { local v; { read -r v < "$1"; } 2>/dev/null; echo "$v"; }
 
 # stack_on TEST BLK: stack on /dev/BLK, check it is held exclusively while
 # stacked; prints the daxkit device.
@@ -167,18 +166,10 @@ elif stack_on nd-raw-stack-holds-exclusively $raw; then
 fi
 
 # Bad requests: the errno of the open, one ratelimited line at most.
-bad() {	# NAME PATH ERRNO-TEXT
-	local e
-	e=$(wr "$2" $P/stack)
-	case $e in
-	*"$3"*) pass "nd-stack-bad-$1" ;;
-	*) fail "nd-stack-bad-$1" "'$2': '${e:-accepted}', want '$3'" ;;
-	esac
-}
-bad not-a-block-device /dev/daxkit0.0 'Block device required'
-bad no-such-path /dev/pmem99 'No such file or directory'
-bad two-words "/dev/$raw /dev/$blk" 'Invalid argument'
-bad too-long "/dev/$(printf '%070d' 0)" 'Invalid argument'
+refused nd-stack-bad-not-a-block-device /dev/daxkit0.0 $P/stack 'Block device required'
+refused nd-stack-bad-no-such-path /dev/pmem99 $P/stack 'No such file or directory'
+refused nd-stack-bad-two-words "/dev/$raw /dev/$blk" $P/stack 'Invalid argument'
+refused nd-stack-bad-too-long "/dev/$(printf '%070d' 0)" $P/stack 'Invalid argument'
 
 t=nd-stack-unload-releases
 last=$raw

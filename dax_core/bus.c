@@ -30,6 +30,8 @@
 #include "dax_core.h"
 
 #define DAXKIT_MODALIAS_FMT	"daxkit:t%d"
+/* Pages a long walk over struct pages handles between cond_resched(). */
+#define DAXKIT_PAGES_PER_RESCHED	4096
 
 static const struct device_type daxkit_dev_type;
 /* Minors of the daxkit chrdev region, one per device (Req-31). */
@@ -69,11 +71,11 @@ DAXKIT_EXPORT(dax_core_dev_device);
  */
 struct dax_core_device *dax_core_dev_dax(struct daxkit_dev *ddev)
 {
-	return ddev->dax_dev;
+	return ddev->dcore;
 }
 DAXKIT_EXPORT(dax_core_dev_dax);
 
-static u64 daxkit_dev_size(struct daxkit_dev *ddev)
+static u64 daxkit_ranges_size(struct daxkit_dev *ddev)
 {
 	u64 size = 0;
 	int i;
@@ -81,6 +83,12 @@ static u64 daxkit_dev_size(struct daxkit_dev *ddev)
 	for (i = 0; i < ddev->nr_range; i++)
 		size += resource_size(ddev->ranges[i].res);
 	return size;
+}
+
+static u64 daxkit_dev_size(struct daxkit_dev *ddev)
+{
+	lockdep_assert_held(&ddev->region->lock);
+	return daxkit_ranges_size(ddev);
 }
 
 static u64 daxkit_region_avail(struct daxkit_region *region)
@@ -122,6 +130,23 @@ static bool daxkit_region_align_ok(struct daxkit_region *region,
 	       daxkit_pages_fit_align(region->align, align) &&
 	       IS_ALIGNED(region->res.start, align) &&
 	       resource_size(&region->res) >= align;
+}
+
+/*
+ * The unit a device's ranges are carved in: its alignment and, where
+ * device memory is mapped as folios (compound pages at the region's
+ * alignment), never less than one folio, so that no folio, whose owner
+ * and index memory_failure() reads, is shared by two devices.  Regions
+ * without memory (test regions) have no pages to share.
+ */
+static u64 daxkit_dev_grain(struct daxkit_dev *ddev)
+{
+	u64 grain = max_t(u64, ddev->align, PAGE_SIZE);
+
+	lockdep_assert_held(&ddev->region->lock);
+	if (DAXKIT_PGMAP_COMPOUND && ddev->region->kaddr)
+		grain = max_t(u64, grain, ddev->region->align);
+	return grain;
 }
 
 /* ---- mappingN children ---- */
@@ -271,16 +296,22 @@ static void daxkit_clear_owners(struct daxkit_region *region, phys_addr_t start,
 {
 	unsigned long pfn;
 
+	lockdep_assert_held(&region->lock);
 	if (!region->kaddr)
 		return;
-	for (pfn = PHYS_PFN(start); pfn < PHYS_PFN(start + len); pfn++)
+	/* Struct pages may be on the media: terabytes of them.  Reschedule. */
+	for (pfn = PHYS_PFN(start); pfn < PHYS_PFN(start + len); pfn++) {
 		daxkit_page_clear_owner(pfn_to_page(pfn));
+		if (!(pfn % DAXKIT_PAGES_PER_RESCHED))
+			cond_resched();
+	}
 }
 
 static void daxkit_dev_drop_last_range(struct daxkit_dev *ddev)
 {
 	struct daxkit_range *r = &ddev->ranges[ddev->nr_range - 1];
 
+	lockdep_assert_held(&ddev->region->lock);
 	if (r->mapping)
 		device_unregister(&r->mapping->dev);
 	daxkit_clear_owners(ddev->region, r->res->start, resource_size(r->res));
@@ -295,12 +326,13 @@ static void daxkit_dev_drop_last_range(struct daxkit_dev *ddev)
 static int daxkit_dev_grow(struct daxkit_dev *ddev, u64 len)
 {
 	struct daxkit_region *region = ddev->region;
-	u64 align = max_t(u64, ddev->align, PAGE_SIZE);
+	u64 align = daxkit_dev_grain(ddev);
 	u64 pos = region->res.start, end, chunk;
 	struct resource *res, *next;
 	struct daxkit_range *last;
 	int rc;
 
+	lockdep_assert_held(&region->lock);
 	while (len) {
 		/* First aligned free gap at or after pos. */
 		res = region->res.child;
@@ -345,6 +377,7 @@ static int daxkit_dev_shrink(struct daxkit_dev *ddev, u64 size)
 	struct daxkit_range *last;
 	int rc;
 
+	lockdep_assert_held(&ddev->region->lock);
 	while (cur > size) {
 		last = &ddev->ranges[ddev->nr_range - 1];
 		if (cur - resource_size(last->res) >= size) {
@@ -364,18 +397,29 @@ static int daxkit_dev_shrink(struct daxkit_dev *ddev, u64 size)
 	return 0;
 }
 
+/*
+ * A refused change changes nothing: growth that runs out of aligned space
+ * part way gives back what it took.  Shrinking to the old size only
+ * trims or drops what growth added, which cannot fail.
+ */
 static int daxkit_dev_resize(struct daxkit_dev *ddev, u64 size)
 {
 	u64 cur = daxkit_dev_size(ddev);
+	int rc;
 
 	lockdep_assert_held(&ddev->region->lock);
+	if (!IS_ALIGNED(size, daxkit_dev_grain(ddev)))
+		return -EINVAL;
 	if (size == cur)
 		return 0;
 	if (size < cur)
 		return daxkit_dev_shrink(ddev, size);
 	if (size - cur > daxkit_region_avail(ddev->region))
 		return -ENOSPC;
-	return daxkit_dev_grow(ddev, size - cur);
+	rc = daxkit_dev_grow(ddev, size - cur);
+	if (rc)
+		WARN_ON_ONCE(daxkit_dev_shrink(ddev, cur));
+	return rc;
 }
 
 /* ---- device attributes ---- */
@@ -431,15 +475,14 @@ static ssize_t size_store(struct device *dev, struct device_attribute *attr,
 	rc = kstrtoull(buf, 0, &val);
 	if (rc)
 		return rc;
-	if (!IS_ALIGNED(val, max_t(u64, ddev->align, PAGE_SIZE))) {
-		dev_dbg_ratelimited(dev, "size %llu is not a multiple of align %u\n",
-				    val, ddev->align);
-		return -EINVAL;
-	}
+	/* The alignment is read under the locks that order it against align_store. */
 	rc = daxkit_dev_lock_for_change(ddev);
 	if (rc)
 		return rc;
 	rc = daxkit_dev_resize(ddev, val);
+	if (rc == -EINVAL)
+		dev_dbg_ratelimited(dev, "size %llu is not a multiple of %llu\n",
+				    val, daxkit_dev_grain(ddev));
 	daxkit_dev_unlock(ddev);
 	return rc ? rc : len;
 }
@@ -491,23 +534,52 @@ static ssize_t align_store(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RW(align);
 
+/*
+ * "START-END", hexadecimal with or without 0x, as upstream's mapping
+ * attribute takes it; a value that does not fit in 64 bits is refused by
+ * kstrtoull(), never wrapped.
+ */
+static int daxkit_parse_mapping(const char *buf, u64 *start, u64 *end)
+{
+	char word[2][24];
+	const char *dash = strchr(buf, '-');
+	size_t n;
+
+	if (!dash || dash == buf || dash - buf >= sizeof(word[0]))
+		return -EINVAL;
+	memcpy(word[0], buf, dash - buf);
+	word[0][dash - buf] = '\0';
+	n = strcspn(dash + 1, "\n");
+	if (!n || n >= sizeof(word[1]) || *skip_spaces(dash + 1 + n))
+		return -EINVAL;
+	memcpy(word[1], dash + 1, n);
+	word[1][n] = '\0';
+	if (kstrtoull(word[0], 16, start) || kstrtoull(word[1], 16, end))
+		return -EINVAL;
+	return 0;
+}
+
 static ssize_t mapping_store(struct device *dev, struct device_attribute *attr,
 			     const char *buf, size_t len)
 {
 	struct daxkit_dev *ddev = attr_to_ddev(dev);
 	struct daxkit_region *region = ddev->region;
-	unsigned long long start, end;
-	int rc, n = 0;
+	u64 start, end, grain;
+	int rc;
 
-	if (sscanf(buf, "%llx-%llx%n", &start, &end, &n) != 2 || *skip_spaces(buf + n))
-		return -EINVAL;
-	if (end < start || start < region->res.start || end > region->res.end ||
-	    !IS_ALIGNED(start, ddev->align) || !IS_ALIGNED(end + 1, ddev->align))
+	rc = daxkit_parse_mapping(buf, &start, &end);
+	if (rc)
+		return rc;
+	if (end < start || start < region->res.start || end > region->res.end)
 		return -EINVAL;
 	rc = daxkit_dev_lock_for_change(ddev);
 	if (rc)
 		return rc;
-	rc = daxkit_dev_add_range(ddev, start, end - start + 1);
+	grain = daxkit_dev_grain(ddev);
+	if (!IS_ALIGNED(start, grain) || !IS_ALIGNED(end + 1, grain))
+		rc = -EINVAL;
+	else
+		rc = daxkit_dev_add_range(ddev, start, end - start + 1);
 	daxkit_dev_unlock(ddev);
 	return rc ? rc : len;
 }
@@ -543,7 +615,8 @@ static DEVICE_ATTR_RO(target_node);
 static ssize_t modalias_show(struct device *dev, struct device_attribute *attr,
 			     char *buf)
 {
-	return sysfs_emit(buf, DAXKIT_MODALIAS_FMT "*\n", 0);
+	/* What the uevent's MODALIAS says, as upstream's bus does. */
+	return sysfs_emit(buf, DAXKIT_MODALIAS_FMT "\n", 0);
 }
 static DEVICE_ATTR_RO(modalias);
 
@@ -575,7 +648,7 @@ static void daxkit_dev_release(struct device *dev)
 	struct daxkit_dev *ddev = attr_to_ddev(dev);
 	struct daxkit_region *region = ddev->region;
 
-	dax_core_put(ddev->dax_dev);
+	dax_core_put(ddev->dcore);
 	ida_free(&dax_core_minor_ida, MINOR(dev->devt));
 	ida_free(&region->ida, ddev->id);
 	kfree(ddev->ranges);
@@ -619,10 +692,10 @@ static int daxkit_bus_probe(struct device *dev)
 	mutex_unlock(&region->lock);
 	if (rc)
 		return rc;
-	dax_core_revive(ddev->dax_dev);
+	dax_core_revive(ddev->dcore);
 	rc = ddrv->probe ? ddrv->probe(ddev) : 0;
 	if (rc) {
-		dax_core_kill(ddev->dax_dev);
+		dax_core_kill(ddev->dcore);
 		return rc;
 	}
 	mutex_lock(&region->lock);
@@ -639,7 +712,7 @@ static DAXKIT_BUS_REMOVE_RET daxkit_bus_remove(struct device *dev)
 	struct daxkit_dev *ddev = attr_to_ddev(dev);
 
 	/* No access outlives the binding: kill, which zaps mappings (Req-61). */
-	dax_core_kill(ddev->dax_dev);
+	dax_core_kill(ddev->dcore);
 	if (ddrv->remove)
 		ddrv->remove(ddev);
 	DAXKIT_BUS_REMOVE_RETURN;
@@ -718,11 +791,19 @@ DAXKIT_EXPORT(dax_core_dev_pgoff_to_phys);
  * dax_core_dev_size() - the size of a daxkit device
  * @ddev: the daxkit device
  *
- * Return: its size in bytes; stable while a driver is bound.
+ * Call with a driver bound to @ddev, or from dax_core with its region's
+ * lock held: the size changes only otherwise.
+ *
+ * Return: its size in bytes.
  */
 u64 dax_core_dev_size(struct daxkit_dev *ddev)
 {
-	return daxkit_dev_size(ddev);
+#ifdef CONFIG_LOCKDEP
+	/* The layout changes only under the region's lock, and only unbound. */
+	WARN_ON_ONCE(debug_locks && !lockdep_is_held(&ddev->region->lock) &&
+		     !READ_ONCE(ddev->dev.driver));
+#endif
+	return daxkit_ranges_size(ddev);
 }
 DAXKIT_EXPORT(dax_core_dev_size);
 
@@ -756,11 +837,11 @@ static void *daxkit_phys_to_kaddr(struct daxkit_region *region, phys_addr_t phys
 	return region->kaddr + (phys - region->res.start);
 }
 
-static long daxkit_dev_direct_access(struct dax_core_device *dax_dev,
+static long daxkit_dev_direct_access(struct dax_core_device *dcore,
 				     pgoff_t pgoff, long nr_pages, void **kaddr,
 				     unsigned long *pfn)
 {
-	struct daxkit_dev *ddev = dax_core_private(dax_dev);
+	struct daxkit_dev *ddev = dax_core_private(dcore);
 	phys_addr_t phys = dax_core_dev_pgoff_to_phys(ddev, pgoff, PAGE_SIZE);
 	long avail = 0;
 	int i;
@@ -780,14 +861,14 @@ static long daxkit_dev_direct_access(struct dax_core_device *dax_dev,
 	return min(avail, nr_pages);
 }
 
-static int daxkit_dev_zero_page_range(struct dax_core_device *dax_dev,
+static int daxkit_dev_zero_page_range(struct dax_core_device *dcore,
 				      pgoff_t pgoff, size_t nr_pages)
 {
 	void *kaddr;
 	long n;
 
 	while (nr_pages) {
-		n = daxkit_dev_direct_access(dax_dev, pgoff, nr_pages, &kaddr, NULL);
+		n = daxkit_dev_direct_access(dcore, pgoff, nr_pages, &kaddr, NULL);
 		if (n < 0)
 			return n;
 		memset(kaddr, 0, n << PAGE_SHIFT);
@@ -808,7 +889,7 @@ static const struct dax_core_operations daxkit_dev_dax_ops = {
 
 static struct daxkit_dev *daxkit_dev_alloc(struct daxkit_region *region)
 {
-	struct dax_core_device *dax_dev;
+	struct dax_core_device *dcore;
 	struct daxkit_dev *ddev;
 	int id, minor, rc;
 
@@ -825,13 +906,16 @@ static struct daxkit_dev *daxkit_dev_alloc(struct daxkit_region *region)
 		rc = minor;
 		goto err_minor;
 	}
-	dax_dev = dax_core_alloc(ddev, &daxkit_dev_dax_ops);
-	if (IS_ERR(dax_dev)) {
-		rc = PTR_ERR(dax_dev);
+	dcore = dax_core_alloc(ddev, &daxkit_dev_dax_ops);
+	if (IS_ERR(dcore)) {
+		rc = PTR_ERR(dcore);
 		goto err_dax;
 	}
-	ddev->dax_dev = dax_dev;
+	/* Dead until a driver binds it (daxkit_bus_probe). */
+	dax_core_mark_dead(dcore);
+	ddev->dcore = dcore;
 	ddev->id = id;
+	INIT_LIST_HEAD(&ddev->node);
 	ddev->region = region;
 	ddev->align = region->align;
 	kref_get(&region->kref);
@@ -866,6 +950,14 @@ static int daxkit_dev_add_mappings(struct daxkit_dev *ddev)
 	return 0;
 }
 
+static void daxkit_dev_drop_ranges(struct daxkit_dev *ddev)
+{
+	mutex_lock(&ddev->region->lock);
+	while (ddev->nr_range)
+		daxkit_dev_drop_last_range(ddev);
+	mutex_unlock(&ddev->region->lock);
+}
+
 /*
  * Tear down a device that has already left its region's list: end all
  * access, remove its mappingN children while their parent's sysfs
@@ -877,7 +969,7 @@ static void daxkit_dev_unregister(struct daxkit_dev *ddev)
 	struct daxkit_region *region = ddev->region;
 	int i;
 
-	dax_core_kill(ddev->dax_dev);
+	dax_core_kill(ddev->dcore);
 	mutex_lock(&region->lock);
 	for (i = 0; i < ddev->nr_range; i++) {
 		if (ddev->ranges[i].mapping)
@@ -886,10 +978,7 @@ static void daxkit_dev_unregister(struct daxkit_dev *ddev)
 	}
 	mutex_unlock(&region->lock);
 	device_del(&ddev->dev);
-	mutex_lock(&region->lock);
-	while (ddev->nr_range)
-		daxkit_dev_drop_last_range(ddev);
-	mutex_unlock(&region->lock);
+	daxkit_dev_drop_ranges(ddev);
 	put_device(&ddev->dev);
 }
 
@@ -907,6 +996,25 @@ static void daxkit_dev_detach(struct daxkit_dev *ddev)
 		region->youngest = NULL;
 }
 
+/*
+ * Make an added device known to its region: deletable by name, the seed
+ * when it is empty and unbound, what "create" names.  Until then nothing
+ * that finds devices through the region can reach it.
+ */
+static void daxkit_dev_publish(struct daxkit_dev *ddev)
+{
+	struct daxkit_region *region = ddev->region;
+
+	device_lock(&ddev->dev);
+	mutex_lock(&region->lock);
+	list_add_tail(&ddev->node, &region->devs);
+	if (!ddev->dev.driver && !daxkit_dev_size(ddev) && !region->seed)
+		region->seed = ddev;
+	region->youngest = ddev;
+	mutex_unlock(&region->lock);
+	device_unlock(&ddev->dev);
+}
+
 /**
  * dax_core_dev_create() - a new device daxkitR.N in @region
  * @region: the region
@@ -914,8 +1022,10 @@ static void daxkit_dev_detach(struct daxkit_dev *ddev)
  *	device that sysfs can size later
  *
  * The device gets the lowest free N, so deleting and creating again never
- * makes a duplicate name (Req-33).  An empty device becomes the region's
- * seed when it has none.
+ * makes a duplicate name (Req-33).  It joins the region's list, where
+ * "delete" and failure notices find it, only once it is registered with
+ * its mappingN children; an empty one becomes the region's seed when the
+ * region has none.
  *
  * Return: the device, or ERR_PTR(): -EINVAL for a size not a multiple of
  * the region's alignment, -ENOSPC when the region lacks the space.
@@ -933,39 +1043,32 @@ struct daxkit_dev *dax_core_dev_create(struct daxkit_region *region, u64 size)
 	rc = dev_set_name(&ddev->dev, "daxkit%d.%d", region->id, ddev->id);
 	if (rc)
 		goto err_put;
-
 	mutex_lock(&region->lock);
-	rc = size ? daxkit_dev_resize(ddev, size) : 0;
-	if (!rc) {
-		list_add_tail(&ddev->node, &region->devs);
-		if (!size && !region->seed)
-			region->seed = ddev;
-		region->youngest = ddev;
-	}
+	rc = daxkit_dev_resize(ddev, size);
 	mutex_unlock(&region->lock);
 	if (rc)
-		goto err_put;
-
+		goto err_ranges;
 	rc = device_add(&ddev->dev);
-	if (!rc) {
-		mutex_lock(&region->lock);
-		rc = daxkit_dev_add_mappings(ddev);
-		mutex_unlock(&region->lock);
-		if (!rc)
-			return ddev;
-		mutex_lock(&region->lock);
-		daxkit_dev_detach(ddev);
-		mutex_unlock(&region->lock);
-		daxkit_dev_unregister(ddev);
-		return ERR_PTR(rc);
-	}
+	if (rc)
+		goto err_ranges;
 	mutex_lock(&region->lock);
-	daxkit_dev_detach(ddev);
-	while (ddev->nr_range)
-		daxkit_dev_drop_last_range(ddev);
+	rc = daxkit_dev_add_mappings(ddev);
 	mutex_unlock(&region->lock);
+	if (rc)
+		goto err_del;
+	daxkit_dev_publish(ddev);
+	return ddev;
+
+err_del:
+	mutex_lock(&region->lock);
+	ddev->dead = true;
+	mutex_unlock(&region->lock);
+	/* Kills, unbinds, removes the mappings and the device, drops the ranges. */
+	daxkit_dev_unregister(ddev);
+	return ERR_PTR(rc);
+err_ranges:
+	daxkit_dev_drop_ranges(ddev);
 err_put:
-	dax_core_kill(ddev->dax_dev);
 	put_device(&ddev->dev);
 	return ERR_PTR(rc);
 }
@@ -991,8 +1094,8 @@ static struct dax_core_device *daxkit_region_find(struct daxkit_region *region,
 				continue;
 			*offset = PFN_PHYS(ddev->ranges[i].pgoff) + phys - res->start;
 			*room = res->end + 1 - phys;
-			dax_core_get(ddev->dax_dev);
-			return ddev->dax_dev;
+			dax_core_get(ddev->dcore);
+			return ddev->dcore;
 		}
 	}
 	return NULL;
@@ -1010,26 +1113,27 @@ static struct dax_core_device *daxkit_region_find(struct daxkit_region *region,
  * (Req-15, Req-35).  A failure running past the end of the device's range
  * is cut there.
  *
- * Return: the holder's answer; -EOPNOTSUPP when no device owns @phys or
- * the device has no holder, so that the kernel's own handling (killing
- * the processes that map the page) runs; -ENXIO for a dead device.
+ * Return: the holder's answer; -EOPNOTSUPP when no device owns @phys,
+ * the device is not bound (dead) or has no holder, so that the kernel's
+ * own handling runs (it marks the page poisoned and kills the processes
+ * that map it).
  */
 int dax_core_region_notify_failure(struct daxkit_region *region, phys_addr_t phys,
 				   u64 len, int mf_flags)
 {
-	struct dax_core_device *dax_dev;
+	struct dax_core_device *dcore;
 	u64 offset, room;
 	int rc;
 
 	dax_core_region_poison_seen(region);
 	mutex_lock(&region->lock);
-	dax_dev = daxkit_region_find(region, phys, &offset, &room);
+	dcore = daxkit_region_find(region, phys, &offset, &room);
 	mutex_unlock(&region->lock);
-	if (!dax_dev)
+	if (!dcore)
 		return -EOPNOTSUPP;
-	rc = dax_core_notify_failure(dax_dev, offset, min(len, room), mf_flags);
-	dax_core_put(dax_dev);
-	return rc;
+	rc = dax_core_notify_failure(dcore, offset, min(len, room), mf_flags);
+	dax_core_put(dcore);
+	return rc == -ENXIO ? -EOPNOTSUPP : rc;
 }
 DAXKIT_EXPORT(dax_core_region_notify_failure);
 

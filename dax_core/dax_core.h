@@ -84,7 +84,7 @@ struct daxkit_region {
  * struct daxkit_dev - the device daxkitR.N
  * @dev: on the daxkit bus, child of the region's parent
  * @region: its region (referenced)
- * @dax_dev: its registry object
+ * @dcore: its registry object
  * @id: N
  * @align: the fault and allocation granularity
  * @dead: being deleted; no attribute changes it any more
@@ -95,7 +95,7 @@ struct daxkit_region {
 struct daxkit_dev {
 	struct device dev;
 	struct daxkit_region *region;
-	struct dax_core_device *dax_dev;
+	struct dax_core_device *dcore;
 	int id;
 	unsigned int align;
 	bool dead;
@@ -105,7 +105,8 @@ struct daxkit_dev {
 };
 
 extern dev_t dax_core_devt;
-void dax_core_revive(struct dax_core_device *dax_dev);
+void dax_core_revive(struct dax_core_device *dcore);
+void dax_core_mark_dead(struct dax_core_device *dcore);
 
 /* poison.c */
 extern struct device_attribute dev_attr_poison;

@@ -7,8 +7,9 @@
  * Mapping it again would hand the poison out again, so from then on:
  *
  *  - a fault over a poisoned page is refused (dax_core_dev_poisoned());
- *  - the device's "poison" attribute lists its poisoned pages, one
- *    "OFFSET LENGTH" line (bytes, in the device) per run of them.  Where
+ *  - the device's "poison" attribute (root only) lists its poisoned pages,
+ *    one "OFFSET LENGTH" line (bytes, in the device) per run of them; a
+ *    listing longer than a page ends with "# N more runs not listed".  Where
  *    device memory is mapped as folios the kernel marks a folio's head
  *    page, whichever of its pages failed: the listing names the head;
  *  - "OFFSET LENGTH" written to its "clear_poison" makes the poisoned pages
@@ -34,6 +35,7 @@
 #include <linux/page-flags.h>
 #include <linux/sched.h>
 #include <linux/set_memory.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include <daxkit/core.h>
 #include "dax_core.h"
@@ -111,32 +113,102 @@ bool dax_core_dev_poisoned(struct daxkit_dev *ddev, pgoff_t pgoff,
 }
 DAXKIT_EXPORT(dax_core_dev_poisoned);
 
+/**
+ * struct daxkit_poison_span - a range of a device, for a scan without locks
+ * @pfn: its first page frame
+ * @pgoff: its first page in the device
+ * @nr: its pages
+ */
+struct daxkit_poison_span {
+	unsigned long pfn;
+	pgoff_t pgoff;
+	unsigned long nr;
+};
+
+/*
+ * The device's ranges as they are now.  The scan runs without the region's
+ * lock, which failure notices and every region store need: the pages stay
+ * while the attribute is being read (the device cannot be removed under
+ * it), and a layout changed meanwhile only makes the listing stale.
+ */
+static struct daxkit_poison_span *daxkit_poison_spans(struct daxkit_dev *ddev,
+						      int *nr)
+{
+	struct daxkit_poison_span *spans;
+	int i;
+
+	mutex_lock(&ddev->region->lock);
+	*nr = ddev->nr_range;
+	spans = kmalloc_array(max(*nr, 1), sizeof(*spans), GFP_KERNEL);
+	for (i = 0; spans && i < *nr; i++) {
+		spans[i].pfn = PHYS_PFN(ddev->ranges[i].res->start);
+		spans[i].pgoff = ddev->ranges[i].pgoff;
+		spans[i].nr = PHYS_PFN(resource_size(ddev->ranges[i].res));
+	}
+	mutex_unlock(&ddev->region->lock);
+	return spans;
+}
+
+/* Room kept for the line that says the listing stops short. */
+#define DAXKIT_POISON_TAIL	64
+
+/* One "OFFSET LENGTH" line; once the page would overflow, only counted. */
+static void daxkit_poison_emit(char *buf, int *len, unsigned long *more,
+			       pgoff_t first, unsigned long run)
+{
+	char line[48];
+	int n;
+
+	n = scnprintf(line, sizeof(line), "%llu %llu\n", (u64)PFN_PHYS(first),
+		      (u64)PFN_PHYS(run));
+	if (*more || *len + n > PAGE_SIZE - DAXKIT_POISON_TAIL)
+		(*more)++;
+	else
+		*len += sysfs_emit_at(buf, *len, "%s", line);
+}
+
+/*
+ * Root only: reading looks at every page of the device.  A listing that
+ * does not fit in the page ends with a line saying how many runs were
+ * left out, never silently.
+ */
 static ssize_t poison_show(struct device *dev, struct device_attribute *attr,
 			   char *buf)
 {
 	struct daxkit_dev *ddev = container_of(dev, struct daxkit_dev, dev);
-	unsigned long i, nr, run = 0;
-	int len = 0;
+	struct daxkit_poison_span *spans;
+	unsigned long i, run = 0, more = 0;
+	pgoff_t first = 0;
+	int nr, s, len = 0;
 
-	mutex_lock(&ddev->region->lock);
-	nr = daxkit_region_may_be_poisoned(ddev->region) ?
-		PHYS_PFN(dax_core_dev_size(ddev)) : 0;
-	for (i = 0; i <= nr; i++) {
-		if (i < nr && daxkit_page_poisoned(ddev, i)) {
-			run++;
-			continue;
+	if (!daxkit_region_may_be_poisoned(ddev->region))
+		return 0;
+	spans = daxkit_poison_spans(ddev, &nr);
+	if (!spans)
+		return -ENOMEM;
+	for (s = 0; s < nr; s++) {
+		for (i = 0; i < spans[s].nr; i++) {
+			if (PageHWPoison(pfn_to_page(spans[s].pfn + i))) {
+				if (!run++)
+					first = spans[s].pgoff + i;
+				continue;
+			}
+			if (run)
+				daxkit_poison_emit(buf, &len, &more, first, run);
+			run = 0;
+			if (!(i % 4096))
+				cond_resched();
 		}
-		if (run)
-			len += sysfs_emit_at(buf, len, "%llu %llu\n",
-					     (u64)PFN_PHYS(i - run), (u64)PFN_PHYS(run));
-		run = 0;
-		if (!(i % 4096))
-			cond_resched();
 	}
-	mutex_unlock(&ddev->region->lock);
+	/* Device pages run on from one range to the next: so may a run. */
+	if (run)
+		daxkit_poison_emit(buf, &len, &more, first, run);
+	kfree(spans);
+	if (more)
+		len += sysfs_emit_at(buf, len, "# %lu more runs not listed\n", more);
 	return len;
 }
-DEVICE_ATTR_RO(poison);
+DEVICE_ATTR(poison, 0400, poison_show, NULL);
 
 /* "OFFSET LENGTH": page-aligned bytes, decimal or 0x-prefixed. */
 static int daxkit_parse_range(const char *buf, u64 *offset, u64 *length)

@@ -13,7 +13,6 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/blkdev.h>
-#include <linux/cdev.h>
 #include <linux/fs.h>
 #include <linux/libnvdimm.h>
 #include <linux/list.h>
@@ -39,11 +38,11 @@ enum dax_core_flags {
  * struct dax_core_device - the registry's object
  * @inode: its inode in the daxkit pseudo filesystem; its address_space is
  *	where mappings of the device hang
- * @cdev: the character device a mapper (dax_dev) adds for it
  * @private: the provider's
  * @ops: the provider's operations
  * @flags: DAX_CORE_ALIVE
- * @holder_data: the exclusive holder, or NULL
+ * @holder_data: the exclusive holder, or NULL; written under
+ *	dax_core_holder_lock, with @holder_ops
  * @holder_ops: what the holder hears
  * @name: the name it is found by, once added
  * @bdev: the block device it serves, or NULL
@@ -51,7 +50,6 @@ enum dax_core_flags {
  */
 struct dax_core_device {
 	struct inode inode;
-	struct cdev cdev;
 	void *private;
 	const struct dax_core_operations *ops;
 	unsigned long flags;
@@ -69,6 +67,12 @@ static struct super_block *dax_core_sb;
 /* The devices that can be looked up; dead ones leave it at kill. */
 static LIST_HEAD(dax_core_hosts);
 static DEFINE_MUTEX(dax_core_hosts_lock);
+/*
+ * Makes a holder and its operations one value: registering, unregistering
+ * and kill change both at once, and a notice reads both at once, so a
+ * stale unregister can never take a newer holder's operations.
+ */
+static DEFINE_SPINLOCK(dax_core_holder_lock);
 
 /*
  * The inode's pages are device memory: dirtying and invalidating them are
@@ -127,69 +131,69 @@ void dax_core_read_unlock(int id) __releases(&dax_core_srcu)
 DAXKIT_EXPORT(dax_core_read_unlock);
 
 /**
- * dax_core_alive() - whether @dax_dev still accepts access
- * @dax_dev: the device
+ * dax_core_alive() - whether @dcore still accepts access
+ * @dcore: the device
  *
  * Must be called under dax_core_read_lock() (Req-03): only there does the
  * answer stay true until the section ends.  Lockdep checks it.
  *
  * Return: true until dax_core_kill() has begun.
  */
-bool dax_core_alive(struct dax_core_device *dax_dev)
+bool dax_core_alive(struct dax_core_device *dcore)
 {
 	RCU_LOCKDEP_WARN(!srcu_read_lock_held(&dax_core_srcu),
 			 "dax_core_alive() needs dax_core_read_lock()");
-	return test_bit(DAX_CORE_ALIVE, &dax_dev->flags);
+	return test_bit(DAX_CORE_ALIVE, &dcore->flags);
 }
 DAXKIT_EXPORT(dax_core_alive);
 
 /**
- * dax_core_supported() - whether @dax_dev can do DAX at all
- * @dax_dev: the device, or NULL
+ * dax_core_supported() - whether @dcore can do DAX at all
+ * @dcore: the device, or NULL
  *
  * Return: false for NULL (Req-01) or a dead device, true otherwise.
  */
-bool dax_core_supported(struct dax_core_device *dax_dev)
+bool dax_core_supported(struct dax_core_device *dcore)
 {
 	bool ret;
 	int id;
 
-	if (!dax_dev)
+	if (!dcore)
 		return false;
 	id = dax_core_read_lock();
-	ret = dax_core_alive(dax_dev);
+	ret = dax_core_alive(dcore);
 	dax_core_read_unlock(id);
 	return ret;
 }
 DAXKIT_EXPORT(dax_core_supported);
 
 /**
- * dax_core_private() - the provider's private data of @dax_dev
- * @dax_dev: the device
+ * dax_core_private() - the provider's private data of @dcore
+ * @dcore: the device
  *
  * Return: the @private given to dax_core_alloc().
  */
-void *dax_core_private(struct dax_core_device *dax_dev)
+void *dax_core_private(struct dax_core_device *dcore)
 {
-	return dax_dev->private;
+	return dcore->private;
 }
 DAXKIT_EXPORT(dax_core_private);
 
 /**
- * dax_core_inode() - the inode of @dax_dev
- * @dax_dev: the device
+ * dax_core_inode() - the inode of @dcore
+ * @dcore: the device
  *
  * Return: the inode whose address_space mappings of the device use.
  */
-struct inode *dax_core_inode(struct dax_core_device *dax_dev)
+struct inode *dax_core_inode(struct dax_core_device *dcore)
 {
-	return &dax_dev->inode;
+	return &dcore->inode;
 }
 DAXKIT_EXPORT(dax_core_inode);
 
 /**
- * dax_core_direct_access() - where pages of @dax_dev are
- * @dax_dev: the device
+ * dax_core_direct_access() - where pages of @dcore are
+ * @dcore: the device
  * @pgoff: first page, in device pages
  * @nr_pages: how many pages the caller wants, at least one
  * @kaddr: set to the kernel address of @pgoff, unless NULL
@@ -198,21 +202,22 @@ DAXKIT_EXPORT(dax_core_inode);
  * Call under dax_core_read_lock().
  *
  * Return: the number of contiguous pages available at @pgoff (at most
- * @nr_pages), -EINVAL for a bad @nr_pages, -ENXIO for a dead device or
- * the provider's error.
+ * @nr_pages); -EOPNOTSUPP for a NULL @dcore; -ENXIO for a dead device;
+ * -EINVAL for a @nr_pages below one; -ERANGE when the provider reports no
+ * page at @pgoff; or the provider's own negative errno.
  */
-long dax_core_direct_access(struct dax_core_device *dax_dev, pgoff_t pgoff,
+long dax_core_direct_access(struct dax_core_device *dcore, pgoff_t pgoff,
 			    long nr_pages, void **kaddr, unsigned long *pfn)
 {
 	long avail;
 
-	if (!dax_dev)
+	if (!dcore)
 		return -EOPNOTSUPP;
-	if (!dax_core_alive(dax_dev))
+	if (!dax_core_alive(dcore))
 		return -ENXIO;
 	if (nr_pages < 1)
 		return -EINVAL;
-	avail = dax_dev->ops->direct_access(dax_dev, pgoff, nr_pages, kaddr, pfn);
+	avail = dcore->ops->direct_access(dcore, pgoff, nr_pages, kaddr, pfn);
 	if (!avail)
 		return -ERANGE;
 	return min(avail, nr_pages);
@@ -220,8 +225,8 @@ long dax_core_direct_access(struct dax_core_device *dax_dev, pgoff_t pgoff,
 DAXKIT_EXPORT(dax_core_direct_access);
 
 /**
- * dax_core_zero_page_range() - zero pages of @dax_dev through its provider
- * @dax_dev: the device
+ * dax_core_zero_page_range() - zero pages of @dcore through its provider
+ * @dcore: the device
  * @pgoff: first page
  * @nr_pages: how many
  *
@@ -229,18 +234,18 @@ DAXKIT_EXPORT(dax_core_direct_access);
  *
  * Return: 0, -ENXIO for a dead device, or the provider's error.
  */
-int dax_core_zero_page_range(struct dax_core_device *dax_dev, pgoff_t pgoff,
+int dax_core_zero_page_range(struct dax_core_device *dcore, pgoff_t pgoff,
 			     size_t nr_pages)
 {
-	if (!dax_core_alive(dax_dev))
+	if (!dax_core_alive(dcore))
 		return -ENXIO;
-	return dax_dev->ops->zero_page_range(dax_dev, pgoff, nr_pages);
+	return dcore->ops->zero_page_range(dcore, pgoff, nr_pages);
 }
 DAXKIT_EXPORT(dax_core_zero_page_range);
 
 /**
- * dax_core_recovery_write() - write over poisoned pages of @dax_dev
- * @dax_dev: the device
+ * dax_core_recovery_write() - write over poisoned pages of @dcore
+ * @dcore: the device
  * @pgoff: page of @addr
  * @addr: kernel address, from dax_core_direct_access()
  * @bytes: how many bytes
@@ -250,18 +255,18 @@ DAXKIT_EXPORT(dax_core_zero_page_range);
  *
  * Return: bytes written; 0 for a dead device or a provider that cannot.
  */
-size_t dax_core_recovery_write(struct dax_core_device *dax_dev, pgoff_t pgoff,
+size_t dax_core_recovery_write(struct dax_core_device *dcore, pgoff_t pgoff,
 			       void *addr, size_t bytes, struct iov_iter *iter)
 {
-	if (!dax_core_alive(dax_dev) || !dax_dev->ops->recovery_write)
+	if (!dax_core_alive(dcore) || !dcore->ops->recovery_write)
 		return 0;
-	return dax_dev->ops->recovery_write(dax_dev, pgoff, addr, bytes, iter);
+	return dcore->ops->recovery_write(dcore, pgoff, addr, bytes, iter);
 }
 DAXKIT_EXPORT(dax_core_recovery_write);
 
 /**
- * dax_core_flush() - write CPU caches back to the media of @dax_dev
- * @dax_dev: the device
+ * dax_core_flush() - write CPU caches back to the media of @dcore
+ * @dcore: the device
  * @addr: kernel address, from dax_core_direct_access()
  * @size: bytes
  *
@@ -269,20 +274,20 @@ DAXKIT_EXPORT(dax_core_recovery_write);
  * writeback.  Does nothing for a dead device.  Call under
  * dax_core_read_lock().
  */
-void dax_core_flush(struct dax_core_device *dax_dev, void *addr, size_t size)
+void dax_core_flush(struct dax_core_device *dcore, void *addr, size_t size)
 {
-	if (!dax_core_alive(dax_dev))
+	if (!dax_core_alive(dcore))
 		return;
-	if (dax_dev->ops->flush)
-		dax_dev->ops->flush(dax_dev, addr, size);
+	if (dcore->ops->flush)
+		dcore->ops->flush(dcore, addr, size);
 	else
 		arch_wb_cache_pmem(addr, size);
 }
 DAXKIT_EXPORT(dax_core_flush);
 
 /**
- * dax_core_holder_register() - become the exclusive holder of @dax_dev
- * @dax_dev: the device
+ * dax_core_holder_register() - become the exclusive holder of @dcore
+ * @dcore: the device
  * @holder: the holder's cookie, not NULL
  * @ops: what the holder hears
  *
@@ -292,7 +297,7 @@ DAXKIT_EXPORT(dax_core_flush);
  * Return: 0; -EINVAL for a NULL @holder; -ENXIO for a dead device;
  * -EBUSY when it already has a holder.
  */
-int dax_core_holder_register(struct dax_core_device *dax_dev, void *holder,
+int dax_core_holder_register(struct dax_core_device *dcore, void *holder,
 			     const struct dax_core_holder_operations *ops)
 {
 	int rc = 0, id;
@@ -300,48 +305,63 @@ int dax_core_holder_register(struct dax_core_device *dax_dev, void *holder,
 	if (!holder)
 		return -EINVAL;
 	id = dax_core_read_lock();
-	if (!dax_core_alive(dax_dev))
+	spin_lock(&dax_core_holder_lock);
+	if (!dax_core_alive(dcore)) {
 		rc = -ENXIO;
-	else if (cmpxchg(&dax_dev->holder_data, NULL, holder))
+	} else if (dcore->holder_data) {
 		rc = -EBUSY;
-	else
-		WRITE_ONCE(dax_dev->holder_ops, ops);
+	} else {
+		WRITE_ONCE(dcore->holder_data, holder);
+		WRITE_ONCE(dcore->holder_ops, ops);
+	}
+	spin_unlock(&dax_core_holder_lock);
 	dax_core_read_unlock(id);
 	return rc;
 }
 DAXKIT_EXPORT(dax_core_holder_register);
 
+static void dax_core_holder_clear(struct dax_core_device *dcore)
+{
+	lockdep_assert_held(&dax_core_holder_lock);
+	WRITE_ONCE(dcore->holder_data, NULL);
+	WRITE_ONCE(dcore->holder_ops, NULL);
+}
+
 /**
- * dax_core_holder_unregister() - stop holding @dax_dev
- * @dax_dev: the device
+ * dax_core_holder_unregister() - stop holding @dcore
+ * @dcore: the device
  * @holder: the cookie given to dax_core_holder_register()
  *
- * A no-op when @holder does not hold it (after kill, say).
+ * Changes nothing when @holder does not hold it (after kill, or when
+ * another holder has it since).  On return no notice to @holder is still
+ * running, so the holder may free what its operations use.  May sleep;
+ * not from the holder's own notify_failure.
  */
-void dax_core_holder_unregister(struct dax_core_device *dax_dev, void *holder)
+void dax_core_holder_unregister(struct dax_core_device *dcore, void *holder)
 {
-	if (READ_ONCE(dax_dev->holder_data) != holder)
-		return;
-	WRITE_ONCE(dax_dev->holder_ops, NULL);
-	cmpxchg(&dax_dev->holder_data, holder, NULL);
+	spin_lock(&dax_core_holder_lock);
+	if (dcore->holder_data == holder)
+		dax_core_holder_clear(dcore);
+	spin_unlock(&dax_core_holder_lock);
+	synchronize_srcu(&dax_core_srcu);
 }
 DAXKIT_EXPORT(dax_core_holder_unregister);
 
 /**
- * dax_core_holder() - the holder of @dax_dev
- * @dax_dev: the device
+ * dax_core_holder() - the holder of @dcore
+ * @dcore: the device
  *
  * Return: the holder's cookie, or NULL.
  */
-void *dax_core_holder(struct dax_core_device *dax_dev)
+void *dax_core_holder(struct dax_core_device *dcore)
 {
-	return READ_ONCE(dax_dev->holder_data);
+	return READ_ONCE(dcore->holder_data);
 }
 DAXKIT_EXPORT(dax_core_holder);
 
 /**
- * dax_core_notify_failure() - tell the holder of @dax_dev of a failure
- * @dax_dev: the device
+ * dax_core_notify_failure() - tell the holder of @dcore of a failure
+ * @dcore: the device
  * @offset: byte offset of the failure in the device
  * @len: its length
  * @mf_flags: memory_failure() flags
@@ -351,23 +371,27 @@ DAXKIT_EXPORT(dax_core_holder);
  * Return: -ENXIO for a dead device, -EOPNOTSUPP with no holder, else the
  * holder's answer.
  */
-int dax_core_notify_failure(struct dax_core_device *dax_dev, u64 offset,
+int dax_core_notify_failure(struct dax_core_device *dcore, u64 offset,
 			    u64 len, int mf_flags)
 {
 	const struct dax_core_holder_operations *ops;
+	void *holder;
 	int rc, id;
 
 	id = dax_core_read_lock();
-	if (!dax_core_alive(dax_dev)) {
+	if (!dax_core_alive(dcore)) {
 		rc = -ENXIO;
 		goto out;
 	}
-	ops = READ_ONCE(dax_dev->holder_ops);
-	if (!READ_ONCE(dax_dev->holder_data) || !ops || !ops->notify_failure) {
+	spin_lock(&dax_core_holder_lock);
+	holder = dcore->holder_data;
+	ops = dcore->holder_ops;
+	spin_unlock(&dax_core_holder_lock);
+	if (!holder || !ops || !ops->notify_failure) {
 		rc = -EOPNOTSUPP;
 		goto out;
 	}
-	rc = ops->notify_failure(dax_dev, offset, len, mf_flags);
+	rc = ops->notify_failure(dcore, offset, len, mf_flags);
 out:
 	dax_core_read_unlock(id);
 	return rc;
@@ -375,8 +399,8 @@ out:
 DAXKIT_EXPORT(dax_core_notify_failure);
 
 /**
- * dax_core_add_host() - make @dax_dev findable
- * @dax_dev: the device, alive
+ * dax_core_add_host() - make @dcore findable
+ * @dcore: the device, alive
  * @name: the name dax_core_get_by_name() finds it by
  * @bdev: the block device it serves, for dax_core_get_by_bdev(), or NULL
  *
@@ -385,17 +409,17 @@ DAXKIT_EXPORT(dax_core_notify_failure);
  * Return: 0; -EINVAL for an empty or too long name; -EEXIST when the name
  * or the block device is taken; -ENXIO for a dead device.
  */
-int dax_core_add_host(struct dax_core_device *dax_dev, const char *name,
+int dax_core_add_host(struct dax_core_device *dcore, const char *name,
 		      struct block_device *bdev)
 {
 	struct dax_core_device *d;
 	int rc = 0;
 
-	if (!name || !*name || strlen(name) >= sizeof(dax_dev->name))
+	if (!name || !*name || strlen(name) >= sizeof(dcore->name))
 		return -EINVAL;
 	mutex_lock(&dax_core_hosts_lock);
-	if (!test_bit(DAX_CORE_ALIVE, &dax_dev->flags) || !list_empty(&dax_dev->list)) {
-		rc = test_bit(DAX_CORE_ALIVE, &dax_dev->flags) ? -EEXIST : -ENXIO;
+	if (!test_bit(DAX_CORE_ALIVE, &dcore->flags) || !list_empty(&dcore->list)) {
+		rc = test_bit(DAX_CORE_ALIVE, &dcore->flags) ? -EEXIST : -ENXIO;
 		goto out;
 	}
 	list_for_each_entry(d, &dax_core_hosts, list) {
@@ -404,9 +428,9 @@ int dax_core_add_host(struct dax_core_device *dax_dev, const char *name,
 			goto out;
 		}
 	}
-	strscpy(dax_dev->name, name, sizeof(dax_dev->name));
-	dax_dev->bdev = bdev;
-	list_add_tail(&dax_dev->list, &dax_core_hosts);
+	strscpy(dcore->name, name, sizeof(dcore->name));
+	dcore->bdev = bdev;
+	list_add_tail(&dcore->list, &dax_core_hosts);
 out:
 	mutex_unlock(&dax_core_hosts_lock);
 	return rc;
@@ -479,7 +503,7 @@ DAXKIT_EXPORT(dax_core_get_by_bdev);
 struct dax_core_device *dax_core_alloc(void *private,
 				       const struct dax_core_operations *ops)
 {
-	struct dax_core_device *dax_dev;
+	struct dax_core_device *dcore;
 	struct inode *inode;
 
 	if (!ops || !ops->direct_access || !ops->zero_page_range)
@@ -487,20 +511,20 @@ struct dax_core_device *dax_core_alloc(void *private,
 	inode = new_inode(dax_core_sb);
 	if (!inode)
 		return ERR_PTR(-ENOMEM);
-	dax_dev = to_dax_core(inode);
+	dcore = to_dax_core(inode);
 	inode->i_mode = S_IFCHR;
 	inode->i_flags = S_DAX;
 	inode->i_mapping->a_ops = &dax_core_aops;
-	dax_dev->private = private;
-	dax_dev->ops = ops;
-	set_bit(DAX_CORE_ALIVE, &dax_dev->flags);
-	return dax_dev;
+	dcore->private = private;
+	dcore->ops = ops;
+	set_bit(DAX_CORE_ALIVE, &dcore->flags);
+	return dcore;
 }
 DAXKIT_EXPORT(dax_core_alloc);
 
 /**
- * dax_core_kill() - end all access to @dax_dev
- * @dax_dev: the device
+ * dax_core_kill() - end all access to @dcore
+ * @dcore: the device
  *
  * Clears ALIVE, then waits for every dax_core_read_lock() section, so on
  * return no new access or fault succeeds, failure notices get -ENXIO, the
@@ -508,101 +532,88 @@ DAXKIT_EXPORT(dax_core_alloc);
  * Mappings of its inode are torn down; the next access faults and finds
  * it dead (Req-61).  May sleep; idempotent.
  */
-void dax_core_kill(struct dax_core_device *dax_dev)
+void dax_core_kill(struct dax_core_device *dcore)
 {
-	if (!dax_dev)
+	if (!dcore)
 		return;
 	mutex_lock(&dax_core_hosts_lock);
-	clear_bit(DAX_CORE_ALIVE, &dax_dev->flags);
-	list_del_init(&dax_dev->list);
+	clear_bit(DAX_CORE_ALIVE, &dcore->flags);
+	list_del_init(&dcore->list);
 	mutex_unlock(&dax_core_hosts_lock);
 	synchronize_srcu(&dax_core_srcu);
-	WRITE_ONCE(dax_dev->holder_ops, NULL);
-	WRITE_ONCE(dax_dev->holder_data, NULL);
-	unmap_mapping_range(dax_dev->inode.i_mapping, 0, 0, 1);
+	spin_lock(&dax_core_holder_lock);
+	dax_core_holder_clear(dcore);
+	spin_unlock(&dax_core_holder_lock);
+	unmap_mapping_range(dcore->inode.i_mapping, 0, 0, 1);
 }
 DAXKIT_EXPORT(dax_core_kill);
 
 /* Make a killed device alive again: daxkit devices, when a driver binds. */
-void dax_core_revive(struct dax_core_device *dax_dev)
+void dax_core_revive(struct dax_core_device *dcore)
 {
-	set_bit(DAX_CORE_ALIVE, &dax_dev->flags);
+	set_bit(DAX_CORE_ALIVE, &dcore->flags);
+}
+
+/*
+ * A device no one else can reach yet starts dead: daxkit devices stay dead
+ * until a driver binds them, as in-tree, so that no holder, notice or
+ * access reaches ranges a size write may be changing.  Nothing can be
+ * reading it, so no grace period is needed.
+ */
+void dax_core_mark_dead(struct dax_core_device *dcore)
+{
+	clear_bit(DAX_CORE_ALIVE, &dcore->flags);
 }
 
 /**
- * dax_core_get() - take a reference on @dax_dev
- * @dax_dev: the device
+ * dax_core_get() - take a reference on @dcore
+ * @dcore: the device
  */
-void dax_core_get(struct dax_core_device *dax_dev)
+void dax_core_get(struct dax_core_device *dcore)
 {
-	ihold(&dax_dev->inode);
+	ihold(&dcore->inode);
 }
 DAXKIT_EXPORT(dax_core_get);
 
 /**
- * dax_core_put() - drop a reference on @dax_dev
- * @dax_dev: the device, or NULL
+ * dax_core_put() - drop a reference on @dcore
+ * @dcore: the device, or NULL
  *
  * The last put frees it; kill it first.
  */
-void dax_core_put(struct dax_core_device *dax_dev)
+void dax_core_put(struct dax_core_device *dcore)
 {
-	if (dax_dev)
-		iput(&dax_dev->inode);
+	if (dcore)
+		iput(&dcore->inode);
 }
 DAXKIT_EXPORT(dax_core_put);
 
-/**
- * dax_core_cdev() - the character device embedded in @dax_dev
- * @dax_dev: the device
- *
- * Return: the cdev a mapper initialises and adds; its inode leads back to
- * the device through dax_core_from_cdev().
- */
-struct cdev *dax_core_cdev(struct dax_core_device *dax_dev)
-{
-	return &dax_dev->cdev;
-}
-DAXKIT_EXPORT(dax_core_cdev);
-
-/**
- * dax_core_from_cdev() - the device a cdev is embedded in
- * @cdev: a cdev from dax_core_cdev()
- *
- * Return: its device.
- */
-struct dax_core_device *dax_core_from_cdev(struct cdev *cdev)
-{
-	return container_of(cdev, struct dax_core_device, cdev);
-}
-DAXKIT_EXPORT(dax_core_from_cdev);
-
 static struct inode *dax_core_alloc_inode(struct super_block *sb)
 {
-	struct dax_core_device *dax_dev;
+	struct dax_core_device *dcore;
 
-	dax_dev = kmem_cache_alloc(dax_core_cache, GFP_KERNEL);
-	if (!dax_dev)
+	dcore = kmem_cache_alloc(dax_core_cache, GFP_KERNEL);
+	if (!dcore)
 		return NULL;
 	/* The slab constructor ran once; a reused object needs resetting. */
-	dax_dev->private = NULL;
-	dax_dev->ops = NULL;
-	dax_dev->flags = 0;
-	dax_dev->holder_data = NULL;
-	dax_dev->holder_ops = NULL;
-	dax_dev->name[0] = '\0';
-	dax_dev->bdev = NULL;
-	return &dax_dev->inode;
+	dcore->private = NULL;
+	dcore->ops = NULL;
+	dcore->flags = 0;
+	dcore->holder_data = NULL;
+	dcore->holder_ops = NULL;
+	dcore->name[0] = '\0';
+	dcore->bdev = NULL;
+	return &dcore->inode;
 }
 
 static void dax_core_evict_inode(struct inode *inode)
 {
-	struct dax_core_device *dax_dev = to_dax_core(inode);
+	struct dax_core_device *dcore = to_dax_core(inode);
 
 	/* A provider that forgot dax_core_kill(): keep the list sound. */
-	if (WARN_ONCE(test_bit(DAX_CORE_ALIVE, &dax_dev->flags),
+	if (WARN_ONCE(test_bit(DAX_CORE_ALIVE, &dcore->flags),
 		      "daxkit: dax_core_device put while alive\n"))
-		dax_core_kill(dax_dev);
+		dax_core_kill(dcore);
 	truncate_inode_pages_final(&inode->i_data);
 	clear_inode(inode);
 }
@@ -614,11 +625,11 @@ static void dax_core_free_inode(struct inode *inode)
 
 static void dax_core_init_once(void *obj)
 {
-	struct dax_core_device *dax_dev = obj;
+	struct dax_core_device *dcore = obj;
 
-	memset(dax_dev, 0, sizeof(*dax_dev));
-	inode_init_once(&dax_dev->inode);
-	INIT_LIST_HEAD(&dax_dev->list);
+	memset(dcore, 0, sizeof(*dcore));
+	inode_init_once(&dcore->inode);
+	INIT_LIST_HEAD(&dcore->list);
 }
 
 static const struct super_operations dax_core_sops = {

@@ -33,7 +33,8 @@ static int dax_dev_check_vma(struct daxkit_dev *ddev, struct vm_area_struct *vma
 	struct device *dev = dax_core_dev_device(ddev);
 	unsigned long mask = dax_core_dev_align(ddev) - 1;
 
-	if (!(vma->vm_flags & VM_SHARED)) {
+	/* VM_MAYSHARE: mmap clears VM_SHARED for MAP_SHARED on an O_RDONLY fd. */
+	if (!(vma->vm_flags & VM_MAYSHARE)) {
 		dev_info_ratelimited(dev, "%s: %s: private mapping refused\n",
 				     current->comm, what);
 		return -EINVAL;
@@ -235,17 +236,27 @@ static unsigned long dax_dev_get_unmapped_area(struct file *filp, unsigned long 
 	return ALIGN(base, align);
 }
 
+/*
+ * The cdev of the binding the file was opened through: it holds its device
+ * (cdev_set_parent() in probe), and the open file holds the cdev, so the
+ * device outlives the file even across an unbind and a new binding.
+ */
+static struct daxkit_dev *dax_dev_from_inode(struct inode *inode)
+{
+	return dax_core_to_dev(kobj_to_dev(inode->i_cdev->kobj.parent));
+}
+
 static int dax_dev_open(struct inode *inode, struct file *filp)
 {
-	struct dax_core_device *dax_dev = dax_core_from_cdev(inode->i_cdev);
-	struct inode *dinode = dax_core_inode(dax_dev);
+	struct daxkit_dev *ddev = dax_dev_from_inode(inode);
+	struct inode *dinode = dax_core_inode(dax_core_dev_dax(ddev));
 
 	/* Mappings hang off the device's inode, so kill can zap them all. */
 	inode->i_mapping = dinode->i_mapping;
 	inode->i_mapping->host = dinode;
 	filp->f_mapping = inode->i_mapping;
 	filp->f_wb_err = filemap_sample_wb_err(filp->f_mapping);
-	filp->private_data = dax_core_private(dax_dev);
+	filp->private_data = ddev;
 	inode->i_flags = S_DAX;
 	return 0;
 }
@@ -265,27 +276,41 @@ static const struct file_operations dax_dev_fops = {
 	DAXKIT_FOP_MAP_SYNC,
 };
 
+/*
+ * Each binding has a cdev of its own (Req-07, Req-32): a file opened
+ * through an earlier binding still holds that one, and re-initialising a
+ * cdev such a file holds would hand its last reference to the new
+ * binding's.  The driver core clears the driver data after remove.
+ */
 static int dax_dev_probe(struct daxkit_dev *ddev)
 {
 	struct device *dev = dax_core_dev_device(ddev);
-	struct cdev *cdev = dax_core_cdev(dax_core_dev_dax(ddev));
+	struct cdev *cdev;
+	int rc;
 
 	/* A region with no memory behind it (a test region) is not served. */
 	if (!dax_core_dev_has_memory(ddev))
 		return -ENXIO;
-	/*
-	 * The cdev lives in the device's registry object and its kobject
-	 * holds the device: an open file keeps both alive (Req-07, Req-32).
-	 */
-	cdev_init(cdev, &dax_dev_fops);
+	cdev = cdev_alloc();
+	if (!cdev)
+		return -ENOMEM;
+	cdev->ops = &dax_dev_fops;
 	cdev->owner = THIS_MODULE;
 	cdev_set_parent(cdev, &dev->kobj);
-	return cdev_add(cdev, dev->devt, 1);
+	rc = cdev_add(cdev, dev->devt, 1);
+	if (rc) {
+		/* cdev_add() took no reference on the parent: its release must not drop one. */
+		cdev->kobj.parent = NULL;
+		kobject_put(&cdev->kobj);
+		return rc;
+	}
+	dev_set_drvdata(dev, cdev);
+	return 0;
 }
 
 static void dax_dev_remove(struct daxkit_dev *ddev)
 {
-	cdev_del(dax_core_cdev(dax_core_dev_dax(ddev)));
+	cdev_del(dev_get_drvdata(dax_core_dev_device(ddev)));
 }
 
 static struct dax_core_driver dax_dev_driver = {

@@ -16,8 +16,8 @@
 #include <linux/printk.h>
 #include <daxkit/compat.h>
 
-#define DAX_CORE_ABI_MAJOR	1
-#define DAX_CORE_ABI_MINOR	2
+#define DAX_CORE_ABI_MAJOR	2
+#define DAX_CORE_ABI_MINOR	0
 
 #define DAX_CORE_ABI(major, minor)	(((u32)(major) << 16) | (u16)(minor))
 #define DAX_CORE_ABI_MAJOR_OF(abi)	((abi) >> 16)
@@ -36,7 +36,6 @@
 #endif
 
 struct block_device;
-struct cdev;
 struct iov_iter;
 struct dax_core_device;
 struct daxkit_region;
@@ -55,13 +54,13 @@ struct daxkit_dev;
  *	architecture's persistent-memory writeback is used without it.
  */
 struct dax_core_operations {
-	long (*direct_access)(struct dax_core_device *dax_dev, pgoff_t pgoff,
+	long (*direct_access)(struct dax_core_device *dcore, pgoff_t pgoff,
 			      long nr_pages, void **kaddr, unsigned long *pfn);
-	int (*zero_page_range)(struct dax_core_device *dax_dev, pgoff_t pgoff,
+	int (*zero_page_range)(struct dax_core_device *dcore, pgoff_t pgoff,
 			       size_t nr_pages);
-	size_t (*recovery_write)(struct dax_core_device *dax_dev, pgoff_t pgoff,
+	size_t (*recovery_write)(struct dax_core_device *dcore, pgoff_t pgoff,
 				 void *addr, size_t bytes, struct iov_iter *iter);
-	void (*flush)(struct dax_core_device *dax_dev, void *addr, size_t size);
+	void (*flush)(struct dax_core_device *dcore, void *addr, size_t size);
 };
 
 /**
@@ -70,7 +69,7 @@ struct dax_core_operations {
  *	going away); @mf_flags are memory_failure()'s flags.
  */
 struct dax_core_holder_operations {
-	int (*notify_failure)(struct dax_core_device *dax_dev, u64 offset,
+	int (*notify_failure)(struct dax_core_device *dcore, u64 offset,
 			      u64 len, int mf_flags);
 };
 
@@ -79,37 +78,35 @@ u32 dax_core_abi_version(void);
 /* The registry: struct dax_core_device and its liveness. */
 struct dax_core_device *dax_core_alloc(void *private,
 				       const struct dax_core_operations *ops);
-void dax_core_kill(struct dax_core_device *dax_dev);
-void dax_core_put(struct dax_core_device *dax_dev);
-void dax_core_get(struct dax_core_device *dax_dev);
+void dax_core_kill(struct dax_core_device *dcore);
+void dax_core_put(struct dax_core_device *dcore);
+void dax_core_get(struct dax_core_device *dcore);
 int dax_core_read_lock(void);
 void dax_core_read_unlock(int id);
-bool dax_core_alive(struct dax_core_device *dax_dev);
-void *dax_core_private(struct dax_core_device *dax_dev);
-struct inode *dax_core_inode(struct dax_core_device *dax_dev);
-bool dax_core_supported(struct dax_core_device *dax_dev);
-struct cdev *dax_core_cdev(struct dax_core_device *dax_dev);
-struct dax_core_device *dax_core_from_cdev(struct cdev *cdev);
+bool dax_core_alive(struct dax_core_device *dcore);
+void *dax_core_private(struct dax_core_device *dcore);
+struct inode *dax_core_inode(struct dax_core_device *dcore);
+bool dax_core_supported(struct dax_core_device *dcore);
 
 /* Data access through the provider. */
-long dax_core_direct_access(struct dax_core_device *dax_dev, pgoff_t pgoff,
+long dax_core_direct_access(struct dax_core_device *dcore, pgoff_t pgoff,
 			    long nr_pages, void **kaddr, unsigned long *pfn);
-int dax_core_zero_page_range(struct dax_core_device *dax_dev, pgoff_t pgoff,
+int dax_core_zero_page_range(struct dax_core_device *dcore, pgoff_t pgoff,
 			     size_t nr_pages);
-size_t dax_core_recovery_write(struct dax_core_device *dax_dev, pgoff_t pgoff,
+size_t dax_core_recovery_write(struct dax_core_device *dcore, pgoff_t pgoff,
 			       void *addr, size_t bytes, struct iov_iter *iter);
-void dax_core_flush(struct dax_core_device *dax_dev, void *addr, size_t size);
+void dax_core_flush(struct dax_core_device *dcore, void *addr, size_t size);
 
 /* Holders and failure notices. */
-int dax_core_holder_register(struct dax_core_device *dax_dev, void *holder,
+int dax_core_holder_register(struct dax_core_device *dcore, void *holder,
 			     const struct dax_core_holder_operations *ops);
-void dax_core_holder_unregister(struct dax_core_device *dax_dev, void *holder);
-void *dax_core_holder(struct dax_core_device *dax_dev);
-int dax_core_notify_failure(struct dax_core_device *dax_dev, u64 offset,
+void dax_core_holder_unregister(struct dax_core_device *dcore, void *holder);
+void *dax_core_holder(struct dax_core_device *dcore);
+int dax_core_notify_failure(struct dax_core_device *dcore, u64 offset,
 			    u64 len, int mf_flags);
 
 /* Lookup. */
-int dax_core_add_host(struct dax_core_device *dax_dev, const char *name,
+int dax_core_add_host(struct dax_core_device *dcore, const char *name,
 		      struct block_device *bdev);
 struct dax_core_device *dax_core_get_by_name(const char *name);
 struct dax_core_device *dax_core_get_by_bdev(struct block_device *bdev,
@@ -118,7 +115,7 @@ struct dax_core_device *dax_core_get_by_bdev(struct block_device *bdev,
 /* The daxkit bus: drivers, regions and devices. */
 
 /**
- * struct dax_core_driver - a driver of daxkit devices (dax_dev)
+ * struct dax_core_driver - a driver of daxkit devices (dcore)
  * @drv: the driver-core driver; set its name, leave its bus unset
  * @probe: bind to @ddev; -ENXIO for a device that cannot be served yet
  * @remove: unbind from @ddev

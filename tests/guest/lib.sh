@@ -115,6 +115,14 @@ intree_chardev_of() {
 	return 1
 }
 
+# dev_at RESOURCE: the daxkitR.0 whose memory starts at RESOURCE.
+dev_at() {
+	local d
+	for d in /sys/bus/daxkit/devices/daxkit*.0; do
+		[ "$(rd $d/resource)" = "$1" ] && echo "${d##*/}"
+	done
+}
+
 # wait_for PATH: up to 10 s for PATH to exist.
 wait_for() {
 	local i=0

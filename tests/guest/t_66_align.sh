@@ -19,13 +19,6 @@ check() {	# NAME CMD...
 	shift
 	if out=$("$@" 2>&1); then pass "$t"; else fail "$t" "$out"; fi
 }
-# dev_at RESOURCE: the daxkitR.0 whose memory starts at RESOURCE.
-dev_at() {
-	local d
-	for d in $B/daxkit*.0; do
-		[ "$(rd $d/resource)" = "$1" ] && echo "${d##*/}"
-	done
-}
 # expect NAME WANT GOT WHAT
 expect() { [ "$3" = "$2" ] && pass "$1" || fail "$1" "$4: got '$3', want '$2'"; }
 

@@ -172,6 +172,54 @@ static bool t_access_through_ops(void)
 	return true;
 }
 
+/* Item 15: what dax_core_direct_access()'s kernel-doc promises. */
+static bool t_direct_access_errors(void)
+{
+	struct dax_core_device *d = new_dev();
+	int id;
+
+	CHECK(d);
+	id = dax_core_read_lock();
+	CHECK(dax_core_direct_access(NULL, 0, 1, NULL, NULL) == -EOPNOTSUPP);
+	CHECK(dax_core_direct_access(d, 0, 0, NULL, NULL) == -EINVAL);
+	/* The fake provider has no page at fake_pages: it answers 0. */
+	CHECK(dax_core_direct_access(d, fake_pages, 1, NULL, NULL) == -ERANGE);
+	dax_core_read_unlock(id);
+	dax_core_kill(d);
+	id = dax_core_read_lock();
+	CHECK(dax_core_direct_access(d, 0, 1, NULL, NULL) == -ENXIO);
+	dax_core_read_unlock(id);
+	dax_core_put(d);
+	return true;
+}
+
+/*
+ * Item 5: a holder and its operations change together.  An unregister by
+ * a holder that no longer holds the device leaves the new holder's
+ * operations in place, and once unregister returns no notice reaches the
+ * old holder.  (The race itself, a kill and a new holder between the old
+ * code's check and its clearing of the operations, needs the core's
+ * private revive and cannot be forced from here.)
+ */
+static bool t_holder_ops_follow_holder(void)
+{
+	struct dax_core_device *d = new_dev();
+	int a, b, calls;
+
+	CHECK(d);
+	CHECK(dax_core_holder_register(d, &a, &fake_holder_ops) == 0);
+	dax_core_holder_unregister(d, &a);
+	CHECK(dax_core_holder_register(d, &b, &fake_holder_ops) == 0);
+	dax_core_holder_unregister(d, &a);
+	calls = holder_calls;
+	CHECK(dax_core_holder(d) == &b);
+	CHECK(dax_core_notify_failure(d, 0, 4096, 0) == 42 && holder_calls == calls + 1);
+	dax_core_holder_unregister(d, &b);
+	CHECK(dax_core_notify_failure(d, 0, 4096, 0) == -EOPNOTSUPP);
+	free_dev(d);
+	return true;
+}
+
 static bool t_holder_exclusive(void)
 {
 	struct dax_core_device *d = new_dev();
@@ -430,6 +478,8 @@ static const struct test tests[] = {
 	{ "dax_core_req10_access_through_ops", t_access_through_ops },	/* Req-10 */
 	{ "dax_core_req12_holder_exclusive", t_holder_exclusive },	/* Req-12 */
 	{ "dax_core_req13_notify_failure", t_notify_failure },	/* Req-13 */
+	{ "dax_core_item15_direct_access_errors", t_direct_access_errors },
+	{ "dax_core_item5_holder_ops_follow_holder", t_holder_ops_follow_holder },	/* Req-12 */
 	{ "dax_core_req06_kill", t_kill },	/* Req-06 */
 	{ "dax_core_req04_req06_kill_while_reading", t_kill_while_reading },	/* Req-04, Req-06 */
 	{ "dax_core_req06_kill_while_held", t_kill_while_held },	/* Req-06, Req-12 */

@@ -23,7 +23,7 @@ MODULE_PARM_DESC(dev, "the daxkit device to hold");
 
 static struct dax_core_device *held;
 
-static int holder_notify_failure(struct dax_core_device *dax_dev, u64 offset,
+static int holder_notify_failure(struct dax_core_device *dcore, u64 offset,
 				 u64 len, int mf_flags)
 {
 	pr_info("daxkit_holder: %s: failure at offset %#llx len %#llx flags %#x\n",
@@ -37,7 +37,7 @@ static const struct dax_core_holder_operations holder_ops = {
 
 static struct dax_core_device *holder_find(void)
 {
-	struct dax_core_device *dax_dev = NULL;
+	struct dax_core_device *dcore = NULL;
 	struct device *p, *d;
 
 	p = bus_find_device_by_name(&platform_bus_type, NULL, parent);
@@ -45,12 +45,12 @@ static struct dax_core_device *holder_find(void)
 		return NULL;
 	d = device_find_child_by_name(p, dev);
 	if (d) {
-		dax_dev = dax_core_dev_dax(dax_core_to_dev(d));
-		dax_core_get(dax_dev);
+		dcore = dax_core_dev_dax(dax_core_to_dev(d));
+		dax_core_get(dcore);
 		put_device(d);
 	}
 	put_device(p);
-	return dax_dev;
+	return dcore;
 }
 
 static int __init holder_init(void)

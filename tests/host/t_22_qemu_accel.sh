@@ -14,6 +14,8 @@ tcg="-accel tcg,thread=multi"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 chmod 755 "$work"
+# A copy that nobody (below) can read wherever the tree is.
+install -m 644 "$DAXKIT_SRC/tests/lib/common.sh" "$work/common.sh"
 why=
 
 # expect CASE WANT [VAR=VALUE...]: qemu_accel, in a subshell with those
@@ -22,7 +24,7 @@ expect() {
 	local c=$1 want=$2 got
 	shift 2
 	got=$(env -u DAXKIT_KVM_DEV -u DAXKIT_ACCEL "$@" bash -c \
-		'. "$0/tests/lib/common.sh" && qemu_accel' "$DAXKIT_SRC" 2>&1)
+		'. "$0/common.sh" && qemu_accel' "$work" 2>&1)
 	[ "$got" = "$want" ] || why="$why $c: got '$got', want '$want';"
 }
 

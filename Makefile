@@ -4,10 +4,16 @@
 
 KVER ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KVER)/build
-W ?= 1
+# W: kbuild's extra checks, none by default.  W=1 (what the tests ask for)
+# also runs scripts/kernel-doc on every file, which needs perl's Pod::Usage.
+# kbuild runs kernel-doc for any W on its command line, W=0 too, and a W
+# given to this make reaches it through MAKEFLAGS: so W is always passed
+# on, empty when unset or 0, which is kbuild's own default.
+W ?=
+KBUILD_W := W=$(filter-out 0,$(W))
 DAXKIT_ROOT := $(CURDIR)
 COMPAT_H := compat/generated/daxkit_compat.h
-KBUILD_ARGS := -C $(KDIR) M=$(DAXKIT_ROOT) DAXKIT_ROOT=$(DAXKIT_ROOT) W=$(W) \
+KBUILD_ARGS := -C $(KDIR) M=$(DAXKIT_ROOT) DAXKIT_ROOT=$(DAXKIT_ROOT) $(KBUILD_W) \
 	$(if $(DAXKIT_ABI_SKEW),DAXKIT_ABI_SKEW=$(DAXKIT_ABI_SKEW))
 
 .PHONY: all modules compat clean check demo sparse kdir-check test-modules install-src FORCE
@@ -29,7 +35,7 @@ modules: $(COMPAT_H)
 
 # The test modules of tests/kmod, against this tree's Module.symvers.
 test-modules: modules
-	$(MAKE) -C $(KDIR) M=$(DAXKIT_ROOT)/tests/kmod DAXKIT_ROOT=$(DAXKIT_ROOT) W=$(W) \
+	$(MAKE) -C $(KDIR) M=$(DAXKIT_ROOT)/tests/kmod DAXKIT_ROOT=$(DAXKIT_ROOT) $(KBUILD_W) \
 		KBUILD_EXTRA_SYMBOLS=$(DAXKIT_ROOT)/Module.symvers modules
 
 # sparse over every source file (C=2), not only those rebuilt.

@@ -43,7 +43,7 @@ fi
 rm -rf "$old"
 
 t=sparse-clean-$kver
-out=$(make -C "$work" KDIR="$kdir" sparse 2>&1)
+out=$(make -C "$work" KDIR="$kdir" W=1 sparse 2>&1)
 rc=$?
 nchk=$(grep -c '^  CHECK ' <<< "$out")
 bad=$(grep -E 'warning:|error:' <<< "$out")
@@ -56,8 +56,8 @@ else
 fi
 
 t=rebuild-is-incremental-$kver
-make -C "$work" KDIR="$kdir" > /dev/null 2>&1
-out=$(make -C "$work" KDIR="$kdir" 2>&1)
+make -C "$work" KDIR="$kdir" W=1 > /dev/null 2>&1
+out=$(make -C "$work" KDIR="$kdir" W=1 2>&1)
 if ! grep -q '^compat: (cached) HAVE_' <<< "$out"; then
 	fail $t "the probes ran again against an unchanged kernel"
 elif grep -qE '^  CC \[M\]' <<< "$out"; then

@@ -84,6 +84,34 @@ in_root() {
 	fi
 }
 
+# qemu_accel: QEMU's accelerator arguments for the guests, on stdout.  KVM
+# where it is usable: DAXKIT_KVM_DEV (default /dev/kvm) exists and opens
+# for reading and writing, and, for /dev/kvm itself, QEMU starts with
+# -accel kvm (QEMU always opens /dev/kvm, so another DAXKIT_KVM_DEV, which
+# is for testing this choice, skips that probe).  Software emulation
+# (multi-threaded TCG) otherwise.  DAXKIT_ACCEL=kvm or tcg forces one.
+qemu_accel() {
+	local dev=${DAXKIT_KVM_DEV:-/dev/kvm} kvm="-accel kvm" tcg="-accel tcg,thread=multi"
+	case ${DAXKIT_ACCEL:-} in
+	kvm) echo "$kvm"; return 0 ;;
+	tcg) echo "$tcg"; return 0 ;;
+	'') ;;
+	*) die "DAXKIT_ACCEL=$DAXKIT_ACCEL: kvm or tcg" ;;
+	esac
+	if [ -e "$dev" ] && (exec 3<> "$dev") 2> /dev/null &&
+		{ [ -n "${DAXKIT_KVM_DEV:-}" ] || qemu_kvm_starts; }; then
+		echo "$kvm"
+	else
+		echo "$tcg"
+	fi
+}
+
+# qemu_kvm_starts: QEMU starts a machine-less VM under KVM, and quits.
+qemu_kvm_starts() {
+	echo quit | timeout 30 qemu-system-x86_64 -machine none -accel kvm -nodefaults \
+		-display none -monitor stdio > /dev/null 2>&1
+}
+
 # Install what is missing; apt-get update only when something is.
 ensure_host_packages() {
 	local missing=() p

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Usage: boot.sh VMLINUZ INITRD MODE LOG [TIMEOUT]
-# Boots the guest under QEMU (software emulation) with persistent memory
+# Boots the guest under QEMU (KVM where usable, else software emulation:
+# qemu_accel in tests/lib/common.sh) with persistent memory
 # from two sources: a legacy memmap= range (256 MiB at 1 GiB) and an
 # emulated NVDIMM backed by a file in the cache (kept across boots); and
 # 1 GiB at 4 GiB reserved (memmap=1G$4G: RAM above 4 GiB, clear of the
@@ -19,10 +20,11 @@ nvdimm=${DAXKIT_NVDIMM:-$DAXKIT_CACHE/vm/nvdimm0.img}
 mkdir -p "$(dirname "$nvdimm")"
 [ -f "$nvdimm" ] || truncate -s 512M "$nvdimm"
 
+accel=$(qemu_accel)
 cmdline="console=ttyS0 loglevel=5 panic=-1 oops=panic memmap=256M!1G memmap=1G\$4G daxkit.mode=$mode ${DAXKIT_GUEST_ARGS:-}"
 set +e
 timeout --foreground "$limit" qemu-system-x86_64 \
-	-machine pc,nvdimm=on -accel tcg,thread=multi -cpu max -smp 2 \
+	-machine pc,nvdimm=on $accel -cpu max -smp 2 \
 	-m 4G,slots=2,maxmem=5G \
 	-object memory-backend-file,id=nvmem0,share=on,mem-path="$nvdimm",size=512M \
 	-device nvdimm,id=nvdimm0,memdev=nvmem0,label-size=128K \

@@ -2,11 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # Usage: build.sh KVER KDIR [ROOT]
 # Builds daxkit against KDIR in a copy of the tree of its own, so that
-# kernels never share objects: OUT/main with W=1, and OUT/skew, whose
-# dependents expect a core ABI that does not exist (for the ABI refusal
-# test).  With ROOT, the build runs in that suite's chroot, with its
-# compiler, and OUT lies inside it.  Prints OUT; the build logs are
-# OUT/main.log and OUT/skew.log.
+# kernels never share objects: OUT/main, and OUT/skew, whose dependents
+# expect a core ABI that does not exist (for the ABI refusal test), both
+# with W=1 (the Makefile's default is kbuild's own).  With ROOT, the build
+# runs in that suite's chroot, with its compiler, and OUT lies inside it.
+# Prints OUT; the build logs are OUT/main.log and OUT/skew.log.
 set -euo pipefail
 . "$(dirname "$0")/../lib/common.sh"
 
@@ -26,6 +26,6 @@ for v in main skew; do
 done
 in_root "$root" make -C "$inner/main" KDIR="$kdir" W=1 modules test-modules > "$out/main.log" 2>&1 ||
 	{ cat "$out/main.log" >&2; die "build against $kdir failed"; }
-in_root "$root" make -C "$inner/skew" KDIR="$kdir" DAXKIT_ABI_SKEW=1 > "$out/skew.log" 2>&1 ||
+in_root "$root" make -C "$inner/skew" KDIR="$kdir" W=1 DAXKIT_ABI_SKEW=1 > "$out/skew.log" 2>&1 ||
 	{ cat "$out/skew.log" >&2; die "ABI-skew build against $kdir failed"; }
 echo "$out"

@@ -73,6 +73,8 @@ static DEFINE_MUTEX(dax_core_hosts_lock);
  * stale unregister can never take a newer holder's operations.
  */
 static DEFINE_SPINLOCK(dax_core_holder_lock);
+/* One kill at a time: a second kill of a device waits for the first. */
+static DEFINE_MUTEX(dax_core_kill_lock);
 
 /*
  * The inode's pages are device memory: dirtying and invalidating them are
@@ -534,17 +536,27 @@ DAXKIT_EXPORT(dax_core_alloc);
  */
 void dax_core_kill(struct dax_core_device *dcore)
 {
+	bool was_alive;
+
 	if (!dcore)
 		return;
+	mutex_lock(&dax_core_kill_lock);
 	mutex_lock(&dax_core_hosts_lock);
-	clear_bit(DAX_CORE_ALIVE, &dcore->flags);
+	was_alive = test_and_clear_bit(DAX_CORE_ALIVE, &dcore->flags);
 	list_del_init(&dcore->list);
 	mutex_unlock(&dax_core_hosts_lock);
-	synchronize_srcu(&dax_core_srcu);
+	/*
+	 * Only readers that saw it alive need waiting for; a device dead
+	 * already was waited for by the kill that made it so, which has
+	 * finished (kills are serialised), or was never alive.
+	 */
+	if (was_alive)
+		synchronize_srcu(&dax_core_srcu);
 	spin_lock(&dax_core_holder_lock);
 	dax_core_holder_clear(dcore);
 	spin_unlock(&dax_core_holder_lock);
 	unmap_mapping_range(dcore->inode.i_mapping, 0, 0, 1);
+	mutex_unlock(&dax_core_kill_lock);
 }
 DAXKIT_EXPORT(dax_core_kill);
 

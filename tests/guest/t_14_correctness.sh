@@ -144,7 +144,14 @@ wr daxkit0.0 $DRV/bind > /dev/null
 # Item 9: poison is root's to read.
 t=item9-poison-root-only
 out=$($C as-nobody $B/daxkit0.0/poison)
-[ "$out" = EACCES ] && [ -r $B/daxkit0.0/poison ] && pass $t || fail $t "uid 65534 reading poison: $out"
+ctl=$($C as-nobody $B/daxkit0.0/size)
+if [ "$ctl" != ok ]; then
+	fail $t "uid 65534 cannot read size either ($ctl): no check"
+elif [ "$out" != EACCES ] || [ ! -r $B/daxkit0.0/poison ]; then
+	fail $t "uid 65534 reading poison: $out, want EACCES"
+else
+	pass $t
+fi
 
 # Item 3: a device is dead until a driver binds it: no holder before.
 t=item3-dead-until-bound

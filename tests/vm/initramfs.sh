@@ -23,6 +23,9 @@ else
 fi
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
+# The guest's /: mktemp makes it 0700, which would keep every user but
+# root out of everything (tests run programs as other users).
+chmod 755 "$root"
 
 # The kernel's own modules a test needs, with their dependencies.
 KERNEL_MODULES="nfit nd_pmem nd_e820 nd_btt libnvdimm device_dax kmem hwpoison_inject dax_pmem"

@@ -753,6 +753,34 @@ void dax_core_driver_unregister(struct dax_core_driver *ddrv)
 }
 DAXKIT_EXPORT(dax_core_driver_unregister);
 
+/**
+ * dax_core_bus_create_file() - add a file to /sys/bus/daxkit
+ * @attr: the attribute, for a provider's bus-wide request (dax_pmem's
+ *	stack and unstack); it must stay until dax_core_bus_remove_file()
+ *
+ * Return: 0, or the error of bus_create_file() (-EEXIST for a name
+ * already there).
+ */
+int dax_core_bus_create_file(struct bus_attribute *attr)
+{
+	return bus_create_file(&dax_core_bus_type, attr);
+}
+DAXKIT_EXPORT(dax_core_bus_create_file);
+
+/**
+ * dax_core_bus_remove_file() - remove a file dax_core_bus_create_file() added
+ * @attr: the attribute
+ *
+ * Waits for reads and writes of the file in flight; none starts after.
+ * Call it before whatever its callbacks use goes away, at the latest in
+ * the owning module's exit.
+ */
+void dax_core_bus_remove_file(struct bus_attribute *attr)
+{
+	bus_remove_file(&dax_core_bus_type, attr);
+}
+DAXKIT_EXPORT(dax_core_bus_remove_file);
+
 /* ---- data access: device offsets to the region's memory ---- */
 
 /**

@@ -7,8 +7,11 @@
  *
  * Legacy ranges: at load, every "Persistent Memory (legacy)" range (what
  * memmap=nn!ss makes) that no driver holds becomes a daxkit region with
- * one device spanning it; the ranges= parameter names more.  A range
- * another driver holds is skipped with one log line, never taken.  The
+ * one device spanning it; the ranges= parameter names more: memory the
+ * firmware reserved (memmap=nn$ss) or that no resource claims, in whole
+ * 2 MiB subsections, at most 16 ranges in all.  A ranges= entry that is not
+ * fails the load with EINVAL.  A legacy range another driver holds is
+ * skipped with one log line, never taken.  The
  * memory gets ZONE_DEVICE struct pages, so mappings of it have pages
  * (Req-28) and memory_failure() can find its mappers (Req-35).  Nothing
  * here writes the memory: what was there before a load is there after.
@@ -36,15 +39,24 @@
 static char *ranges;
 module_param(ranges, charp, 0444);
 MODULE_PARM_DESC(ranges,
-		 "more physical ranges to serve: size@start[,size@start...], e.g. 256M@4G");
+		 "more physical ranges to serve, reserved (memmap=nn$ss) or unclaimed, 2M-aligned: size@start[,size@start...], e.g. 256M@4G");
 
 static LIST_HEAD(dax_pmem_ranges);
 static DEFINE_IDA(dax_pmem_ida);
 /* Orders a failure notice against the region going away: r->region. */
 static DEFINE_MUTEX(dax_pmem_mf_lock);
 
+/**
+ * struct dax_pmem_found - the ranges a load serves
+ * @nr: ranges in @r: first those ranges= names, then the legacy ones
+ * @asked: how many of them ranges= names
+ * @legacy: legacy ranges the firmware has, counted beyond @r too
+ * @r: the ranges
+ */
 struct dax_pmem_found {
 	int nr;
+	int asked;
+	int legacy;
 	struct range r[DAX_PMEM_MAX_RANGES];
 };
 
@@ -58,6 +70,7 @@ static int dax_pmem_note_legacy(struct resource *res, void *arg)
 		found->r[found->nr].end = res->end;
 		found->nr++;
 	}
+	found->legacy++;
 	return 0;
 }
 
@@ -284,6 +297,11 @@ static int dax_pmem_legacy_serve(phys_addr_t start, u64 size)
 	struct dax_pmem_range *r;
 	int rc;
 
+	if (!IS_ALIGNED(start | size, SUBSECTION_SIZE)) {
+		pr_err("%pa+%#llx is not in whole %lu MiB subsections, which memory hotplug needs; skipping it\n",
+		       &start, size, SUBSECTION_SIZE >> 20);
+		return -EINVAL;
+	}
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
 	if (!r)
 		return -ENOMEM;
@@ -310,37 +328,185 @@ err:
 	return rc;
 }
 
-/* Parse ranges= into @found; -EINVAL, with one log line, when malformed. */
+/* The one log line refusing a ranges= entry: what it is and why. */
+static __printf(3, 4) int dax_pmem_refuse(u64 start, u64 size, const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list args;
+
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	pr_err_ratelimited("ranges= entry %#llx@%#llx refused: %pV\n", size, start, &vaf);
+	va_end(args);
+	return -EINVAL;
+}
+
+/* What a resource in the way of a ranges= entry is, for the log line. */
+static const char *dax_pmem_res_kind(const struct resource *res)
+{
+	if (res->flags & IORESOURCE_SYSRAM)
+		return "System RAM";
+	switch (res->desc) {
+	case IORES_DESC_ACPI_TABLES:
+		return "ACPI Tables";
+	case IORES_DESC_ACPI_NV_STORAGE:
+		return "ACPI Non-volatile Storage";
+	case IORES_DESC_PERSISTENT_MEMORY:
+		return "Persistent Memory";
+	case IORES_DESC_PERSISTENT_MEMORY_LEGACY:
+		return "Persistent Memory (legacy)";
+	case IORES_DESC_SOFT_RESERVED:
+		return "Soft Reserved";
+	case IORES_DESC_RESERVED:
+		return res->flags & IORESOURCE_BUSY ? "a reserved range a driver holds" :
+		       "a reserved range that does not hold all of it";
+	default:
+		return "a device or bus window";
+	}
+}
+
+/**
+ * struct dax_pmem_iomem - what /proc/iomem has over a ranges= entry
+ * @start: the entry's first byte
+ * @end: its last byte
+ * @reserved: one firmware-reserved resource (what memmap=nn$ss makes),
+ *	free for a driver to claim, holds all of it
+ * @what: the first other resource in the way, or NULL
+ * @hit: where @what overlaps the entry
+ */
+struct dax_pmem_iomem {
+	u64 start;
+	u64 end;
+	bool reserved;
+	const char *what;
+	struct range hit;
+};
+
+/*
+ * Runs under the resource lock, once for each outermost resource over the
+ * entry (clipped to it): a reserved one must hold all of it, any other is
+ * in the way.  Children of a reserved one are dax_pmem_claim_fits()'s.
+ */
+static int dax_pmem_iomem_note(struct resource *res, void *arg)
+{
+	struct dax_pmem_iomem *m = arg;
+
+	if (res->desc == IORES_DESC_RESERVED &&
+	    !(res->flags & (IORESOURCE_BUSY | IORESOURCE_SYSRAM)) &&
+	    res->start == m->start && res->end == m->end) {
+		m->reserved = true;
+		return 0;
+	}
+	m->what = dax_pmem_res_kind(res);
+	m->hit.start = res->start;
+	m->hit.end = res->end;
+	return 1;
+}
+
+/*
+ * Whether the claim dax_pmem_range_start() will make lands directly in the
+ * reserved resource, or at the top where no resource is: claimed, and
+ * released again.  A claim refused or nested deeper means something inside
+ * the reserved range (PCI MMCONFIG, another driver's claim, a window) is in
+ * the way.  The parent of a claim we hold stays where it is.
+ */
+static bool dax_pmem_claim_fits(u64 start, u64 size)
+{
+	struct resource *claim, *parent;
+	bool fits;
+
+	claim = request_mem_region(start, size, "daxkit");
+	if (!claim)
+		return false;
+	parent = claim->parent;
+	fits = parent == &iomem_resource ||
+	       (parent->parent == &iomem_resource && parent->desc == IORES_DESC_RESERVED);
+	release_mem_region(start, size);
+	return fits;
+}
+
+/*
+ * Entry @i of ranges=: whole subsections (memremap_pages() maps nothing
+ * less), clear of the entries before it, over memory the firmware reserved
+ * or that no resource claims.  -EINVAL, with one log line, otherwise.
+ */
+static int dax_pmem_check_range(const struct dax_pmem_found *found, int i)
+{
+	u64 start = found->r[i].start, size = range_len(&found->r[i]);
+	struct dax_pmem_iomem m = { .start = start, .end = found->r[i].end };
+	int j;
+
+	if (size < SUBSECTION_SIZE)
+		return dax_pmem_refuse(start, size, "smaller than %lu MiB, the least memory hotplug maps",
+				       SUBSECTION_SIZE >> 20);
+	if (!IS_ALIGNED(start | size, SUBSECTION_SIZE))
+		return dax_pmem_refuse(start, size, "start and size must be multiples of %lu MiB",
+				       SUBSECTION_SIZE >> 20);
+	for (j = 0; j < i; j++)
+		if (found->r[j].start <= m.end && m.start <= found->r[j].end)
+			return dax_pmem_refuse(start, size, "overlaps %#llx@%#llx before it",
+					       range_len(&found->r[j]), found->r[j].start);
+	walk_iomem_res_desc(IORES_DESC_NONE, IORESOURCE_MEM, m.start, m.end, &m,
+			    dax_pmem_iomem_note);
+	if (m.what)
+		return dax_pmem_refuse(start, size, "overlaps %s at [mem %#llx-%#llx]",
+				       m.what, m.hit.start, m.hit.end);
+	if (!dax_pmem_claim_fits(start, size))
+		return dax_pmem_refuse(start, size, "overlaps another resource%s",
+				       m.reserved ? " inside the reserved range" : "");
+	return 0;
+}
+
+/* Parse ranges= into @found and check it; -EINVAL, with one log line, if bad. */
 static int dax_pmem_parse_ranges(struct dax_pmem_found *found)
 {
 	char *p = ranges;
 	u64 size, start;
+	int i, rc;
 
+	/* The syntax first: a malformed value is refused whatever it names. */
 	while (p && *p) {
 		size = memparse(p, &p);
-		if (*p != '@' || found->nr >= DAX_PMEM_MAX_RANGES)
+		if (*p != '@')
 			goto bad;
 		start = memparse(p + 1, &p);
 		if (*p == ',')
 			p++;
 		else if (*p && *p != '\n')
 			goto bad;
-		if (!size || !PAGE_ALIGNED(start) || !PAGE_ALIGNED(size) ||
-		    start + size < start)
+		if (!size || start + size - 1 < start)
 			goto bad;
-		if (region_intersects(start, size, IORESOURCE_SYSTEM_RAM,
-				      IORES_DESC_NONE) != REGION_DISJOINT) {
-			pr_err("ranges=%s: %#llx+%#llx is system RAM\n", ranges, start, size);
+		if (found->nr == DAX_PMEM_MAX_RANGES) {
+			pr_err_ratelimited("ranges=%s: more than %d ranges\n", ranges,
+					   DAX_PMEM_MAX_RANGES);
 			return -EINVAL;
 		}
 		found->r[found->nr].start = start;
 		found->r[found->nr].end = start + size - 1;
 		found->nr++;
 	}
+	found->asked = found->nr;
+	for (i = 0; i < found->asked; i++) {
+		rc = dax_pmem_check_range(found, i);
+		if (rc)
+			return rc;
+	}
 	return 0;
 bad:
-	pr_err("ranges=%s: want size@start[,size@start...], page aligned, at most %d\n",
-	       ranges, DAX_PMEM_MAX_RANGES);
+	pr_err_ratelimited("ranges=%s: want size@start[,size@start...]\n", ranges);
+	return -EINVAL;
+}
+
+/* The legacy ranges after ranges='s; -EINVAL, with one log line, if too many. */
+static int dax_pmem_find_legacy(struct dax_pmem_found *found)
+{
+	walk_iomem_res_desc(IORES_DESC_PERSISTENT_MEMORY_LEGACY, IORESOURCE_MEM,
+			    0, -1, found, dax_pmem_note_legacy);
+	if (found->asked + found->legacy <= DAX_PMEM_MAX_RANGES)
+		return 0;
+	pr_err_ratelimited("more than %d ranges: %d in ranges= and %d legacy (memmap=nn!ss); serving none\n",
+			   DAX_PMEM_MAX_RANGES, found->asked, found->legacy);
 	return -EINVAL;
 }
 
@@ -368,8 +534,9 @@ static int __init dax_pmem_init(void)
 	rc = dax_pmem_parse_ranges(found);
 	if (rc)
 		goto out;
-	walk_iomem_res_desc(IORES_DESC_PERSISTENT_MEMORY_LEGACY, IORESOURCE_MEM,
-			    0, -1, found, dax_pmem_note_legacy);
+	rc = dax_pmem_find_legacy(found);
+	if (rc)
+		goto out;
 	for (i = 0; i < found->nr; i++)
 		dax_pmem_legacy_serve(found->r[i].start, range_len(&found->r[i]));
 	rc = dax_pmem_nd_init();

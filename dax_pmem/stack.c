@@ -3,10 +3,13 @@
  * dax_pmem: daxkit regions stacked on the in-tree pmem block devices of
  * fsdax and raw namespaces, on request:
  *
- *	echo /dev/pmem0 > /sys/module/dax_pmem/parameters/stack
- *	echo /dev/pmem0 > /sys/module/dax_pmem/parameters/unstack
+ *	echo /dev/pmem0 > /sys/bus/daxkit/stack	(cat lists path=daxkitR)
+ *	echo /dev/pmem0 > /sys/bus/daxkit/unstack
  *
- * (or stack=/dev/pmem0 at load).  The block device is held open
+ * (or stack=/dev/pmem0 at load: the parameter is read-only after).  The
+ * files are dax_core's bus's, added here: they go before the stacks at
+ * unload, and the removal waits for writes in flight, so none outlives
+ * them.  The block device is held open
  * exclusively (and an fsdax one's dax_device with daxkit as the holder),
  * so no filesystem can mount it meanwhile.  On an fsdax namespace the
  * region spans what dax_direct_access() reaches: the namespace's data,
@@ -385,7 +388,7 @@ static void dax_pmem_stack_watch_stop(void)
 	destroy_workqueue(dax_pmem_stack_wq);
 }
 
-/* A path from a parameter write: one word, no newline, short enough. */
+/* A path from a request: one word, no newline, short enough. */
 static int dax_pmem_stack_path(const char *val, char *path)
 {
 	size_t n = strcspn(val, "\n");
@@ -397,71 +400,120 @@ static int dax_pmem_stack_path(const char *val, char *path)
 	return 0;
 }
 
-static int dax_pmem_stack_set(const char *val, const struct kernel_param *kp)
+/* stack= at load only: dax_pmem_stack_init() takes it. */
+static int dax_pmem_stack_param_set(const char *val, const struct kernel_param *kp)
 {
 	char path[DAX_PMEM_PATH_MAX];
-	bool ready;
 	int rc;
 
 	rc = dax_pmem_stack_path(val, path);
 	if (rc)
 		return rc;
 	mutex_lock(&dax_pmem_stack_lock);
-	ready = dax_pmem_stack_ready;
-	if (!ready)	/* at load: dax_pmem_stack_init() takes it */
+	if (dax_pmem_stack_ready)
+		rc = -EPERM;
+	else
 		strscpy(dax_pmem_stack_pending, path, sizeof(dax_pmem_stack_pending));
 	mutex_unlock(&dax_pmem_stack_lock);
-	return ready ? dax_pmem_stack_add(path) : 0;
+	return rc;
 }
 
-static int dax_pmem_stack_get(char *buf, const struct kernel_param *kp)
+/* What the load asked for; /sys/bus/daxkit/stack lists what is stacked. */
+static int dax_pmem_stack_param_get(char *buf, const struct kernel_param *kp)
+{
+	int len;
+
+	mutex_lock(&dax_pmem_stack_lock);
+	len = scnprintf(buf, PAGE_SIZE, "%s\n", dax_pmem_stack_pending);
+	mutex_unlock(&dax_pmem_stack_lock);
+	return len;
+}
+
+static const struct kernel_param_ops dax_pmem_stack_param_ops = {
+	.set = dax_pmem_stack_param_set,
+	.get = dax_pmem_stack_param_get,
+};
+module_param_cb(stack, &dax_pmem_stack_param_ops, NULL, 0444);
+MODULE_PARM_DESC(stack, "at load: stack a region on a pmem block device, e.g. /dev/pmem0 (later: /sys/bus/daxkit/stack)");
+
+/* /sys/bus/daxkit/stack: stack a region on the path written. */
+static ssize_t dax_pmem_stack_store(DAXKIT_BUS_ATTR_CONST struct bus_type *bus,
+				    const char *buf, size_t count)
+{
+	char path[DAX_PMEM_PATH_MAX];
+	int rc;
+
+	rc = dax_pmem_stack_path(buf, path);
+	if (!rc)
+		rc = dax_pmem_stack_add(path);
+	return rc ? rc : count;
+}
+
+/* /sys/bus/daxkit/stack: path=daxkitR for each stack. */
+static ssize_t dax_pmem_stack_show(DAXKIT_BUS_ATTR_CONST struct bus_type *bus, char *buf)
 {
 	struct dax_pmem_stack *s;
 	int len = 0;
 
 	mutex_lock(&dax_pmem_stack_lock);
 	list_for_each_entry(s, &dax_pmem_stacks, node)
-		len += scnprintf(buf + len, PAGE_SIZE - len, "%s%s=daxkit%d", len ? "," : "",
-				 s->path, s->r.id);
+		len += sysfs_emit_at(buf, len, "%s%s=daxkit%d", len ? "," : "", s->path,
+				     s->r.id);
 	mutex_unlock(&dax_pmem_stack_lock);
-	return len + scnprintf(buf + len, PAGE_SIZE - len, "\n");
+	return len + sysfs_emit_at(buf, len, "\n");
 }
 
-static int dax_pmem_unstack_set(const char *val, const struct kernel_param *kp)
+/* /sys/bus/daxkit/unstack: drop the stacks on the path written. */
+static ssize_t dax_pmem_unstack_store(DAXKIT_BUS_ATTR_CONST struct bus_type *bus,
+				      const char *buf, size_t count)
 {
 	char path[DAX_PMEM_PATH_MAX];
 	int rc;
 
-	rc = dax_pmem_stack_path(val, path);
+	rc = dax_pmem_stack_path(buf, path);
 	if (rc)
 		return rc;
 	mutex_lock(&dax_pmem_stack_lock);
 	rc = dax_pmem_stack_drop(path, NULL) ? 0 : -ENOENT;
 	mutex_unlock(&dax_pmem_stack_lock);
+	return rc ? rc : count;
+}
+
+static struct bus_attribute dax_pmem_bus_stack =
+	__ATTR(stack, 0644, dax_pmem_stack_show, dax_pmem_stack_store);
+static struct bus_attribute dax_pmem_bus_unstack =
+	__ATTR(unstack, 0200, NULL, dax_pmem_unstack_store);
+
+/* The two files on the daxkit bus; undone by dax_pmem_stack_files_remove(). */
+static int dax_pmem_stack_files_add(void)
+{
+	int rc;
+
+	rc = dax_core_bus_create_file(&dax_pmem_bus_stack);
+	if (rc)
+		return rc;
+	rc = dax_core_bus_create_file(&dax_pmem_bus_unstack);
+	if (rc)
+		dax_core_bus_remove_file(&dax_pmem_bus_stack);
 	return rc;
 }
 
-static const struct kernel_param_ops dax_pmem_stack_ops = {
-	.set = dax_pmem_stack_set,
-	.get = dax_pmem_stack_get,
-};
-module_param_cb(stack, &dax_pmem_stack_ops, NULL, 0644);
-MODULE_PARM_DESC(stack, "stack a region on an fsdax pmem block device, e.g. /dev/pmem0; reads list them");
-
-static const struct kernel_param_ops dax_pmem_unstack_ops = {
-	.set = dax_pmem_unstack_set,
-};
-module_param_cb(unstack, &dax_pmem_unstack_ops, NULL, 0200);
-MODULE_PARM_DESC(unstack, "drop the region stacked on a block device, e.g. /dev/pmem0");
+/* No request is in flight once this returns, and none starts after. */
+static void dax_pmem_stack_files_remove(void)
+{
+	dax_core_bus_remove_file(&dax_pmem_bus_unstack);
+	dax_core_bus_remove_file(&dax_pmem_bus_stack);
+}
 
 /**
  * dax_pmem_stack_init() - take stack requests from now on
  *
- * Called once libnvdimm's bus is known (after dax_pmem_nd_init()).  Serves
- * the stack= of the load, if any; its failure does not fail the load (the
- * log says why).
+ * Called once libnvdimm's bus is known (after dax_pmem_nd_init()).  Adds
+ * /sys/bus/daxkit/stack and unstack, then serves the stack= of the load,
+ * if any; its failure does not fail the load (the log says why).
  *
- * Return: 0, or the errno of setting up the watch on the nd bus.
+ * Return: 0, or the errno of setting up the watch on the nd bus or of
+ * adding the files.
  */
 int dax_pmem_stack_init(void)
 {
@@ -475,18 +527,31 @@ int dax_pmem_stack_init(void)
 	dax_pmem_stack_ready = true;
 	strscpy(path, dax_pmem_stack_pending, sizeof(path));
 	mutex_unlock(&dax_pmem_stack_lock);
+	rc = dax_pmem_stack_files_add();
+	if (rc)
+		goto err;
 	if (path[0])
 		dax_pmem_stack_add(path);
 	return 0;
+err:
+	mutex_lock(&dax_pmem_stack_lock);
+	dax_pmem_stack_ready = false;
+	mutex_unlock(&dax_pmem_stack_lock);
+	dax_pmem_stack_watch_stop();
+	return rc;
 }
 
 /**
  * dax_pmem_stack_exit() - refuse further requests, drop every stack
+ *
+ * The bus files go first, and with them any write in flight.
  */
 void dax_pmem_stack_exit(void)
 {
 	struct dax_pmem_stack *s;
 
+	/* First: a write in flight could add a stack behind the loop below. */
+	dax_pmem_stack_files_remove();
 	mutex_lock(&dax_pmem_stack_lock);
 	dax_pmem_stack_ready = false;
 	while (!list_empty(&dax_pmem_stacks)) {

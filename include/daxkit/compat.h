@@ -40,6 +40,13 @@
 #define DAXKIT_BUS_UEVENT_DEV_CONST
 #endif
 
+/* bus_attribute show and store: the bus became const. */
+#ifdef HAVE_BUS_ATTR_CONST_BUS
+#define DAXKIT_BUS_ATTR_CONST		const
+#else
+#define DAXKIT_BUS_ATTR_CONST
+#endif
+
 #ifdef HAVE_BUS_REMOVE_VOID
 #define DAXKIT_BUS_REMOVE_RET		void
 #define DAXKIT_BUS_REMOVE_RETURN	return

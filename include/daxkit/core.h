@@ -17,7 +17,7 @@
 #include <daxkit/compat.h>
 
 #define DAX_CORE_ABI_MAJOR	2
-#define DAX_CORE_ABI_MINOR	0
+#define DAX_CORE_ABI_MINOR	1
 
 #define DAX_CORE_ABI(major, minor)	(((u32)(major) << 16) | (u16)(minor))
 #define DAX_CORE_ABI_MAJOR_OF(abi)	((abi) >> 16)
@@ -128,6 +128,9 @@ struct dax_core_driver {
 
 int dax_core_driver_register(struct dax_core_driver *ddrv);
 void dax_core_driver_unregister(struct dax_core_driver *ddrv);
+/* (1.3) Files of a provider in /sys/bus/daxkit. */
+int dax_core_bus_create_file(struct bus_attribute *attr);
+void dax_core_bus_remove_file(struct bus_attribute *attr);
 
 /**
  * struct daxkit_region_info - what a provider says of a new region

@@ -8,10 +8,13 @@
 # unstack and unload let the block device go.  The fsdax namespace stays
 # for the reboot boot (reboot.sh).  Where the kernel cannot stack on fsdax
 # (no fs_dax_get_by_bdev holder, or no pfn_t), a NOTE says so and only the
-# refusal is checked there; raw stacks on every kernel.
+# refusal is checked there; raw stacks on every kernel.  Requests go to
+# the daxkit bus (/sys/bus/daxkit/stack and unstack, issue 14 item 18);
+# the stack parameter is read-only, for the load.
 . /tests/lib.sh
 
 MB=1048576
+S=/sys/bus/daxkit
 P=/sys/module/dax_pmem/parameters
 M=/tests/bin/daxmap
 
@@ -20,14 +23,14 @@ M=/tests/bin/daxmap
 stack_on() {
 	local t=$1 blk=$2 before during out list k
 	before=$($M /dev/$blk excl)
-	if ! out=$(wr /dev/$blk $P/stack); then
+	if ! out=$(wr /dev/$blk $S/stack); then
 		fail $t "stack /dev/$blk: $out"; return 1
 	fi
-	list=$(rd $P/stack)
+	list=$(rd $S/stack)
 	k=$(echo "$list" | sed -n "s|.*/dev/$blk=\(daxkit[0-9]*\).*|\1.0|p")
 	during=$($M /dev/$blk excl)
 	if [ -z "$k" ] || ! wait_for /dev/$k; then
-		fail $t "the stack parameter lists '$list', no device for /dev/$blk"; return 1
+		fail $t "$S/stack lists '$list', no device for /dev/$blk"; return 1
 	elif [ "$before $during" != "ok EBUSY" ]; then
 		fail $t "exclusive open of /dev/$blk before and during: '$before $during', want 'ok EBUSY'"
 		return 1
@@ -68,8 +71,8 @@ unbind_while_mapped() {
 	echo $pdev > /sys/bus/nd/drivers/$drv/unbind
 	if ! out=$(bg_expect_end $pid /tmp/fs-loop.out); then
 		fail $t "$out"
-	elif [ -n "$(rd $P/stack)" ]; then
-		fail $t "the stack is still listed: $(rd $P/stack)"
+	elif [ -n "$(rd $S/stack)" ]; then
+		fail $t "the stack is still listed: $(rd $S/stack)"
 	elif ! klog_since $t | grep -q "is going away: region $id torn down first"; then
 		fail $t "no teardown line in the log"
 	else
@@ -94,9 +97,100 @@ if [ -z "$blk" ] || ! wait_for /dev/$blk; then
 fi
 pass $t
 
+# t_70's raw namespace (daxkit-raw): stacks on every kernel.
+raw=
+for n in $ND/namespace*; do
+	[ "$(rd $n/alt_name)" = daxkit-raw ] && raw=$(ls $n/block 2>/dev/null | head -n 1)
+done
+
+# Issue 14 item 18: requests go to the daxkit bus, not to parameters.
+# stack_listed: /sys/bus/daxkit/stack names /dev/$raw.
+stack_listed() { rd $S/stack | grep -q "/dev/$raw=daxkit[0-9]"; }
+
+t=item18-stack-param-readonly
 modprobe dax_pmem
-if [ ! -e $P/stack ]; then
-	fail nd-fsdax-stack "dax_pmem has no stack parameter"; nd_down; exit 0
+e=$(wr /dev/$raw $P/stack)
+if [ -z "$raw" ]; then
+	fail $t "no raw namespace from t_70"
+elif [ "$(stat -c %a $P/stack 2>&1)" != 444 ]; then
+	fail $t "$P/stack has mode $(stat -c %a $P/stack 2>&1), want 444"
+elif [ -z "$e" ] || [ "$($M /dev/$raw excl)" != ok ]; then
+	fail $t "writing /dev/$raw to $P/stack: '${e:-accepted}', /dev/$raw: $($M /dev/$raw excl)"
+elif [ -e $P/unstack ]; then
+	fail $t "$P/unstack is still there"
+else
+	pass $t
+fi
+# Whatever the write did, undo it before the next test.
+wr /dev/$raw $P/unstack > /dev/null
+wr /dev/$raw $S/unstack > /dev/null
+
+# bus_attrs: stack and unstack through /sys/bus/daxkit; the files come and
+# go with dax_pmem while dax_core stays.  Prints what is wrong.
+bus_attrs() {
+	local e modes
+	[ -n "$raw" ] || { echo "no raw namespace from t_70"; return; }
+	modes="$(stat -c %a $S/stack 2>&1) $(stat -c %a $S/unstack 2>&1)"
+	[ "$modes" = "644 200" ] || { echo "modes of $S/stack and unstack: $modes, want 644 200"; return; }
+	e=$(wr /dev/$raw $S/stack)
+	[ -z "$e" ] || { echo "stack /dev/$raw: $e"; return; }
+	if ! stack_listed || [ "$($M /dev/$raw excl)" != EBUSY ]; then
+		echo "after stacking: $S/stack '$(rd $S/stack)', /dev/$raw: $($M /dev/$raw excl)"
+		return
+	fi
+	e=$(wr /dev/$raw $S/unstack)
+	[ -z "$e" ] || { echo "unstack /dev/$raw: $e"; return; }
+	if [ -n "$(rd $S/stack)" ] || [ "$($M /dev/$raw excl)" != ok ]; then
+		echo "after unstacking: $S/stack '$(rd $S/stack)', /dev/$raw: $($M /dev/$raw excl)"
+	elif ! rmmod dax_pmem || ! loaded dax_core || [ -e $S/stack ] || [ -e $S/unstack ]; then
+		echo "rmmod dax_pmem (dax_core stays) left: $(ls $S 2>&1 | tr '\n' ' ')"
+	elif ! modprobe dax_pmem || [ ! -e $S/stack ] || [ ! -e $S/unstack ]; then
+		echo "loading dax_pmem again: $(ls $S | tr '\n' ' ')"
+	fi
+}
+t=item18-stack-bus-attrs
+e=$(bus_attrs)
+[ -z "$e" ] && pass $t || fail $t "$e"
+modprobe -r dax_pmem
+
+# The load-time parameter still stacks, and reads back what the load asked.
+t=item18-stack-param-at-load
+if [ -z "$raw" ]; then
+	fail $t "no raw namespace from t_70"
+elif ! modprobe dax_pmem stack=/dev/$raw; then
+	fail $t "modprobe dax_pmem stack=/dev/$raw failed"
+elif ! stack_listed || [ "$(rd $P/stack)" != /dev/$raw ]; then
+	fail $t "$S/stack '$(rd $S/stack)', $P/stack '$(rd $P/stack)'"
+else
+	pass $t
+fi
+modprobe -r dax_pmem
+
+# Writes racing the unload (they stack and unstack in a loop): the files
+# go before the stacks, and no write outlives them; no splat (the suite
+# scans the log).
+t=item18-stack-bus-attrs-unload-race
+i=0 why=
+while [ -n "$raw" ] && [ $i -lt 3 ] && [ -z "$why" ]; do
+	modprobe dax_pmem || { why="load $i failed"; break; }
+	klog_mark $t-$i
+	( while :; do echo /dev/$raw > $S/stack; echo /dev/$raw > $S/unstack; done ) 2>/dev/null &
+	pid=$!
+	sleep 0.$((3 + i))
+	rmmod dax_pmem || why="unload $i failed"
+	kill $pid; wait $pid 2>/dev/null
+	loaded dax_pmem && why="${why:-dax_pmem still loaded after unload $i}"
+	[ "$($M /dev/$raw excl)" = ok ] || why="${why:-/dev/$raw still held after unload $i}"
+	klog_since $t-$i | grep -q 'daxkit_stack\.[0-9]*: region ' ||
+		why="${why:-the writes stacked nothing before unload $i}"
+	i=$((i + 1))
+done
+[ -z "$raw" ] && why="no raw namespace from t_70"
+[ -z "$why" ] && pass $t || fail $t "$why"
+
+modprobe dax_pmem
+if [ ! -e $S/stack ]; then
+	fail nd-fsdax-stack "no $S/stack with dax_pmem loaded"; nd_down; exit 0
 fi
 can=0
 grep -q '^#define HAVE_FS_DAX_GET_BY_BDEV_HOLDER' /etc/daxkit-compat.h &&
@@ -107,7 +201,7 @@ grep -q '^#define HAVE_PGMAP_MEMORY_FAILURE' /etc/daxkit-compat.h && mf=1
 if [ $can = 0 ]; then
 	t=nd-fsdax-stack-refused-here
 	echo "NOTE: this kernel cannot stack on an fsdax pmem block device (fs_dax_get_by_bdev holder, pfn_t)"
-	wr /dev/$blk $P/stack | grep -q 'not supported' && pass $t ||
+	wr /dev/$blk $S/stack | grep -q 'not supported' && pass $t ||
 		fail $t "stacking /dev/$blk was not refused with EOPNOTSUPP"
 elif stack_on nd-fsdax-stack-holds-exclusively $blk; then
 	k=$(cat /tmp/stacked)
@@ -123,10 +217,6 @@ elif stack_on nd-fsdax-stack-holds-exclusively $blk; then
 fi
 
 # Raw: the whole namespace (t_70's daxkit-raw, 32 MiB), on pages of its own.
-raw=
-for n in $ND/namespace*; do
-	[ "$(rd $n/alt_name)" = daxkit-raw ] && raw=$(ls $n/block 2>/dev/null | head -n 1)
-done
 if [ -z "$raw" ]; then
 	fail nd-raw-stack "no raw namespace from t_70"
 elif stack_on nd-raw-stack-holds-exclusively $raw; then
@@ -144,11 +234,11 @@ elif stack_on nd-raw-stack-holds-exclusively $raw; then
 		echo "NOTE: nd-raw-stack-req15: no dev_pagemap memory_failure operation here"
 	fi
 	t=nd-raw-unstack-releases
-	e=$(wr /dev/$raw $P/unstack)
+	e=$(wr /dev/$raw $S/unstack)
 	if [ -n "$e" ]; then
 		fail $t "unstack /dev/$raw: $e"
-	elif [ "$($M /dev/$raw excl)" != ok ] || [ -e /dev/$k ] || [ -n "$(rd $P/stack)" ]; then
-		fail $t "/dev/$raw still held, /dev/$k still there or still listed: '$(rd $P/stack)'"
+	elif [ "$($M /dev/$raw excl)" != ok ] || [ -e /dev/$k ] || [ -n "$(rd $S/stack)" ]; then
+		fail $t "/dev/$raw still held, /dev/$k still there or still listed: '$(rd $S/stack)'"
 	elif ! out=$($M /dev/$raw pread-verify $((16 * MB)) $((8 * MB)) 35); then
 		fail $t "/dev/$raw lost the data: $out"
 	else
@@ -166,15 +256,15 @@ elif stack_on nd-raw-stack-holds-exclusively $raw; then
 fi
 
 # Bad requests: the errno of the open, one ratelimited line at most.
-refused nd-stack-bad-not-a-block-device /dev/daxkit0.0 $P/stack 'Block device required'
-refused nd-stack-bad-no-such-path /dev/pmem99 $P/stack 'No such file or directory'
-refused nd-stack-bad-two-words "/dev/$raw /dev/$blk" $P/stack 'Invalid argument'
-refused nd-stack-bad-too-long "/dev/$(printf '%070d' 0)" $P/stack 'Invalid argument'
+refused nd-stack-bad-not-a-block-device /dev/daxkit0.0 $S/stack 'Block device required'
+refused nd-stack-bad-no-such-path /dev/pmem99 $S/stack 'No such file or directory'
+refused nd-stack-bad-two-words "/dev/$raw /dev/$blk" $S/stack 'Invalid argument'
+refused nd-stack-bad-too-long "/dev/$(printf '%070d' 0)" $S/stack 'Invalid argument'
 
 t=nd-stack-unload-releases
 last=$raw
 [ $can = 1 ] && last=$blk
-wr /dev/$last $P/stack > /dev/null
+wr /dev/$last $S/stack > /dev/null
 modprobe -r dax_pmem
 if [ "$($M /dev/$last excl)" != ok ]; then
 	fail $t "/dev/$last is still held after unloading dax_pmem"

@@ -15,6 +15,11 @@ fail() { echo "RESULT: FAIL $1: $2"; }
 # loaded MOD: true when module MOD is in the kernel.
 loaded() { [ -d "/sys/module/$1" ] && [ -f "/sys/module/$1/refcnt" ]; }
 
+# 0 when this kernel's device pages are folios compound at the region's
+# alignment (v6.17: no pfn_t, DAXKIT_PGMAP_COMPOUND): devices of a 2M region
+# are carved in whole 2M folios there, so a 4K device is refused (item 11).
+pages_are_folios() { ! grep -q '^#define HAVE_PFN_T' /etc/daxkit-compat.h; }
+
 # chrdev_major NAME: the major of char driver NAME in /proc/devices.
 chrdev_major() {
 	awk -v n="$1" '/^Character devices:/ { c = 1; next }

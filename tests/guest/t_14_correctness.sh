@@ -14,7 +14,7 @@ DRV=/sys/bus/daxkit/drivers/dax_dev
 TR=/sys/devices/daxkit_test/daxkit_region
 LR=/sys/devices/platform/daxkit_pmem.0/daxkit_region
 folios=0
-grep -q '^#define HAVE_PFN_T' /etc/daxkit-compat.h || folios=1
+pages_are_folios && folios=1
 
 # ---- on a test region of dax_core_test (no memory behind it) ----
 modprobe dax_core || { fail item14 "modprobe dax_core failed"; exit 0; }

@@ -23,6 +23,18 @@
  * fsdax namespaces are served on the pmem driver's pages, which takes the
  * holder form of fs_dax_get_by_bdev() (v6.0) and device pages mapped with
  * pfn_t (before 6.17): elsewhere they are refused with EOPNOTSUPP.
+ *
+ * virtio-pmem (the in-tree virtio_pmem driver) makes a label-less raw
+ * namespace whose region is not synchronous (ND_REGION_ASYNC): the host
+ * makes writes durable only when asked to, through the region's flush.
+ * Its region also asks for struct pages (ND_REGION_PAGEMAP), so nd_pmem
+ * makes them and serves the namespace with DAX: to this file it looks
+ * like an fsdax namespace, and is stacked where those are.  Its daxkit
+ * region is marked async, so its devices refuse MAP_SYNC.  To make what
+ * was written through a mapping durable, a user writes back the CPU
+ * caches as for any pmem (msync, or clflushopt/clwb and a fence) and
+ * then fsync()s the block device (/dev/pmemN, opened without O_EXCL: the
+ * stack holds it exclusively), which sends the flush to the host.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -31,6 +43,7 @@
 #include <linux/completion.h>
 #include <linux/dax.h>
 #include <linux/device.h>
+#include <linux/libnvdimm.h>
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -194,6 +207,20 @@ static int dax_pmem_stack_raw(struct dax_pmem_stack *s)
 	return 0;
 }
 
+/*
+ * Whether the nd region of @ns (a namespace or pfn device) is
+ * synchronous; virtio-pmem's is not: writes need its flush.
+ */
+static bool dax_pmem_stack_async(struct device *ns)
+{
+	struct device *region = ns->parent;
+
+	if (!region || !dax_pmem_nd_owns(region) ||
+	    strncmp(dev_name(region), "region", strlen("region")))
+		return false;
+	return !is_nvdimm_sync(to_nd_region(region));
+}
+
 /* Undo dax_pmem_stack_add(); any step may not have happened. */
 static void dax_pmem_stack_free(struct dax_pmem_stack *s)
 {
@@ -222,6 +249,7 @@ static int dax_pmem_stack_open(struct dax_pmem_stack *s, void **kaddr)
 	if (!parent || !dax_pmem_nd_owns(parent))
 		return -EOPNOTSUPP;
 	s->watched = get_device(parent);
+	s->r.async = dax_pmem_stack_async(parent);
 	rc = dax_pmem_stack_fsdax(s, kaddr);
 	return rc == -ENODEV ? dax_pmem_stack_raw(s) : rc;
 }

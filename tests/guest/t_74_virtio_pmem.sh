@@ -26,9 +26,12 @@ virtio_blk() {
 	return 1
 }
 
+# virtio_down: daxkit, the PCI transport and virtio_pmem unloaded, in
+# that order (virtio_pmem's nvdimm bus pins it until the device goes);
+# the errors, if any, in /tmp/virtio-down.err.
 virtio_down() {
 	modprobe -r dax_pmem dax_dev dax_core 2>/dev/null
-	modprobe -r virtio_pmem virtio_pci 2>/dev/null
+	{ modprobe -r virtio_pci && modprobe -r virtio_pmem; } > /tmp/virtio-down.err 2>&1
 	nd_down
 }
 
@@ -119,8 +122,8 @@ fi
 
 virtio_down
 t=virtio-pmem-unloaded
-if loaded virtio_pmem || virtio_blk > /dev/null; then
-	fail $t "virtio_pmem or its block device is still there"
+if loaded virtio_pmem || loaded virtio_pci || virtio_blk > /dev/null; then
+	fail $t "virtio_pmem or its block device is still there: $(tr '\n' '|' < /tmp/virtio-down.err) $(lsmod | grep -e virtio -e nd_ -e nvdimm | tr '\n' '|')"
 else
 	pass $t
 fi

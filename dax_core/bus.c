@@ -860,6 +860,21 @@ bool dax_core_dev_has_memory(struct daxkit_dev *ddev)
 }
 DAXKIT_EXPORT(dax_core_dev_has_memory);
 
+/**
+ * dax_core_dev_synchronous() - whether a device's media is synchronous
+ * @ddev: the daxkit device
+ *
+ * Return: true when a write is durable once the CPU caches are written
+ * back, so MAP_SYNC may be granted; false for a region its provider
+ * created with @async set (virtio-pmem: durability takes a flush by the
+ * provider).
+ */
+bool dax_core_dev_synchronous(struct daxkit_dev *ddev)
+{
+	return !ddev->region->async;
+}
+DAXKIT_EXPORT(dax_core_dev_synchronous);
+
 static void *daxkit_phys_to_kaddr(struct daxkit_region *region, phys_addr_t phys)
 {
 	return region->kaddr + (phys - region->res.start);
@@ -1372,6 +1387,7 @@ struct daxkit_region *dax_core_region_create(struct device *parent,
 	region->align = info->align;
 	region->target_node = info->target_node;
 	region->kaddr = info->kaddr;
+	region->async = info->async;
 	ida_init(&region->ida);
 	kref_init(&region->kref);
 	mutex_init(&region->lock);

@@ -54,6 +54,7 @@ struct daxkit_range {
  * @align: its alignment
  * @target_node: the NUMA node its memory would be onlined to
  * @kaddr: where the kernel reaches @res.start; NULL for test regions
+ * @async: writes need a provider flush to be durable; MAP_SYNC refused
  * @ida: device ids
  * @kref: the region and each of its devices
  * @lock: layout, devices, seed, youngest
@@ -71,6 +72,7 @@ struct daxkit_region {
 	unsigned int align;
 	int target_node;
 	void *kaddr;
+	bool async;
 	struct ida ida;
 	struct kref kref;
 	struct mutex lock;

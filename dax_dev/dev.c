@@ -198,6 +198,21 @@ static const struct vm_operations_struct dax_dev_vm_ops = {
 	.pagesize = dax_dev_pagesize,
 };
 
+/*
+ * MAP_SYNC promises that a store is durable once the CPU caches are
+ * written back.  Media that needs a provider flush (virtio-pmem) cannot
+ * keep that promise: refused, as fs-dax refuses it.
+ */
+static int dax_dev_check_sync(struct daxkit_dev *ddev, struct vm_area_struct *vma)
+{
+	if (!(vma->vm_flags & VM_SYNC) || dax_core_dev_synchronous(ddev))
+		return 0;
+	dev_info_ratelimited(dax_core_dev_device(ddev),
+			     "%s: mmap: MAP_SYNC refused: the media needs a flush to be durable\n",
+			     current->comm);
+	return -EOPNOTSUPP;
+}
+
 static int dax_dev_mmap(struct file *filp, struct vm_area_struct *vma)
 {
 	struct daxkit_dev *ddev = filp->private_data;
@@ -205,7 +220,8 @@ static int dax_dev_mmap(struct file *filp, struct vm_area_struct *vma)
 
 	id = dax_core_read_lock();
 	if (dax_core_alive(dax_core_dev_dax(ddev)))
-		rc = dax_dev_check_vma(ddev, vma, "mmap");
+		rc = dax_dev_check_vma(ddev, vma, "mmap") ?:
+			dax_dev_check_sync(ddev, vma);
 	dax_core_read_unlock(id);
 	if (rc)
 		return rc;

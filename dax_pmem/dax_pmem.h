@@ -23,6 +23,8 @@ struct platform_device;
  * @id: the daxkit region id (daxkit<id>.N)
  * @claim: our claim on the data in /proc/iomem
  * @mapped: @pgmap's pages exist
+ * @async: the media is not synchronous (virtio-pmem): writes need the
+ *	provider's flush to be durable, and the region refuses MAP_SYNC
  * @pgmap: the ZONE_DEVICE pages.  The owner may fill in the range (and an
  *	altmap) before dax_pmem_range_start(), to cover more than the data;
  *	left empty, it covers exactly the data
@@ -38,6 +40,7 @@ struct dax_pmem_range {
 	int id;
 	struct resource *claim;
 	bool mapped;
+	bool async;
 	struct dev_pagemap pgmap;
 	struct daxkit_region *region;
 	struct platform_device *pdev;

@@ -187,6 +187,7 @@ int dax_pmem_range_serve(struct dax_pmem_range *r, struct device *parent,
 		.align = r->align,
 		.target_node = target_node,
 		.kaddr = kaddr,
+		.async = r->async,
 	};
 	struct daxkit_region *region;
 	struct daxkit_dev *ddev;
@@ -200,8 +201,9 @@ int dax_pmem_range_serve(struct dax_pmem_range *r, struct device *parent,
 	ddev = dax_core_dev_create(region, r->size);
 	if (IS_ERR(ddev))
 		return PTR_ERR(ddev);
-	dev_info(parent, "region %d: %pa+%#llx, device %s\n", r->id, &r->start,
-		 r->size, dev_name(dax_core_dev_device(ddev)));
+	dev_info(parent, "region %d: %pa+%#llx, device %s%s\n", r->id, &r->start,
+		 r->size, dev_name(dax_core_dev_device(ddev)),
+		 r->async ? " (media needs a flush to be durable: no MAP_SYNC)" : "");
 	return 0;
 }
 

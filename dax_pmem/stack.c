@@ -26,6 +26,18 @@
  * fsdax namespaces are served on the pmem driver's pages, which takes the
  * holder form of fs_dax_get_by_bdev() (v6.0) and device pages mapped with
  * pfn_t (before 6.17): elsewhere they are refused with EOPNOTSUPP.
+ *
+ * virtio-pmem (the in-tree virtio_pmem driver) makes a label-less raw
+ * namespace whose region is not synchronous (ND_REGION_ASYNC): the host
+ * makes writes durable only when asked to, through the region's flush.
+ * Its region also asks for struct pages (ND_REGION_PAGEMAP), so nd_pmem
+ * makes them and serves the namespace with DAX: to this file it looks
+ * like an fsdax namespace, and is stacked where those are.  Its daxkit
+ * region is marked async, so its devices refuse MAP_SYNC.  To make what
+ * was written through a mapping durable, a user writes back the CPU
+ * caches as for any pmem (msync, or clflushopt/clwb and a fence) and
+ * then fsync()s the block device (/dev/pmemN, opened without O_EXCL: the
+ * stack holds it exclusively), which sends the flush to the host.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -34,6 +46,7 @@
 #include <linux/completion.h>
 #include <linux/dax.h>
 #include <linux/device.h>
+#include <linux/libnvdimm.h>
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -41,7 +54,9 @@
 #include <linux/mutex.h>
 #include <linux/nd.h>
 #include <linux/platform_device.h>
+#include <linux/rculist.h>
 #include <linux/slab.h>
+#include <linux/srcu.h>
 #include <linux/string.h>
 #include <linux/workqueue.h>
 #include <daxkit/core.h>
@@ -92,6 +107,19 @@ struct dax_pmem_stack {
  */
 static DEFINE_MUTEX(dax_pmem_stack_lock);
 static LIST_HEAD(dax_pmem_stacks);
+/*
+ * Failure notices.  The pmem driver calls our holder operation under the
+ * in-tree DAX SRCU, which fs_put_dax() does not wait for: a notice may run
+ * on after the holder is released.  So the operation finds its stack in
+ * dax_pmem_stacks (by dax_device: holder_data may by then be another
+ * holder's) and uses it only under dax_pmem_stack_srcu; the list changes
+ * under dax_pmem_stack_lock with the _rcu list operations, and a stack is
+ * freed only after a grace period of dax_pmem_stack_srcu that follows its
+ * removal.  Not covered: a notice that read our ops before fs_put_dax()
+ * and has not yet entered the operation when the module is unloaded; only
+ * the in-tree side could wait for it.
+ */
+DEFINE_STATIC_SRCU(dax_pmem_stack_srcu);
 static bool dax_pmem_stack_ready;
 static char dax_pmem_stack_pending[DAX_PMEM_PATH_MAX];
 
@@ -100,19 +128,48 @@ static struct workqueue_struct *dax_pmem_stack_wq;
 static atomic_t dax_pmem_stack_count = ATOMIC_INIT(0);
 
 #if DAX_PMEM_CAN_STACK_FSDAX
-/* Poison in the pmem device: on to the daxkit device's holder (Req-15). */
-static int dax_pmem_stack_notify_failure(struct dax_device *dax_dev, u64 offset,
-					 u64 len, int mf_flags)
+/* The listed stack holding @dax_dev; under dax_pmem_stack_srcu. */
+static struct dax_pmem_stack *dax_pmem_stack_of(struct dax_device *dax_dev)
 {
-	struct dax_pmem_stack *s = dax_holder(dax_dev);
+	struct dax_pmem_stack *s;
+
+	list_for_each_entry_srcu(s, &dax_pmem_stacks, node,
+				 srcu_read_lock_held(&dax_pmem_stack_srcu))
+		if (s->dax_dev == dax_dev)
+			return s;
+	return NULL;
+}
+
+/* Poison in the pmem device: on to the daxkit device's holder (Req-15). */
+static int dax_pmem_stack_forward(struct dax_pmem_stack *s, u64 offset, u64 len,
+				  int mf_flags)
+{
 	u64 end;
 
-	if (!s || offset + len <= s->start_off || offset >= s->start_off + s->r.size)
+	if (offset + len <= s->start_off || offset >= s->start_off + s->r.size)
 		return -ENXIO;
 	end = min(offset + len, s->start_off + s->r.size);
 	offset = max(offset, s->start_off);
 	return dax_pmem_range_notify(&s->r, s->r.start + (offset - s->start_off),
 				     end - offset, mf_flags);
+}
+
+/*
+ * The holder operation.  A stack not (or no longer) listed has no region:
+ * -EOPNOTSUPP, so the kernel handles the poison itself.
+ */
+static int dax_pmem_stack_notify_failure(struct dax_device *dax_dev, u64 offset,
+					 u64 len, int mf_flags)
+{
+	struct dax_pmem_stack *s;
+	int rc = -EOPNOTSUPP, idx;
+
+	idx = srcu_read_lock(&dax_pmem_stack_srcu);
+	s = dax_pmem_stack_of(dax_dev);
+	if (s)
+		rc = dax_pmem_stack_forward(s, offset, len, mf_flags);
+	srcu_read_unlock(&dax_pmem_stack_srcu, idx);
+	return rc;
 }
 
 static const struct dax_holder_operations dax_pmem_stack_holder_ops = {
@@ -197,6 +254,20 @@ static int dax_pmem_stack_raw(struct dax_pmem_stack *s)
 	return 0;
 }
 
+/*
+ * Whether the nd region of @ns (a namespace or pfn device) is
+ * synchronous; virtio-pmem's is not: writes need its flush.
+ */
+static bool dax_pmem_stack_async(struct device *ns)
+{
+	struct device *region = ns->parent;
+
+	if (!region || !dax_pmem_nd_owns(region) ||
+	    strncmp(dev_name(region), "region", strlen("region")))
+		return false;
+	return !is_nvdimm_sync(to_nd_region(region));
+}
+
 /* Undo dax_pmem_stack_add(); any step may not have happened. */
 static void dax_pmem_stack_free(struct dax_pmem_stack *s)
 {
@@ -207,6 +278,8 @@ static void dax_pmem_stack_free(struct dax_pmem_stack *s)
 	if (s->bdev.bdev)
 		daxkit_bdev_close(&s->bdev);
 	put_device(s->watched);
+	/* A failure notice that found @s before it left the list is done. */
+	synchronize_srcu(&dax_pmem_stack_srcu);
 	kfree(s);
 }
 
@@ -225,6 +298,7 @@ static int dax_pmem_stack_open(struct dax_pmem_stack *s, void **kaddr)
 	if (!parent || !dax_pmem_nd_owns(parent))
 		return -EOPNOTSUPP;
 	s->watched = get_device(parent);
+	s->r.async = dax_pmem_stack_async(parent);
 	rc = dax_pmem_stack_fsdax(s, kaddr);
 	return rc == -ENODEV ? dax_pmem_stack_raw(s) : rc;
 }
@@ -267,7 +341,7 @@ static int dax_pmem_stack_start(struct dax_pmem_stack *s, void *kaddr)
 	if (rc) {
 		dax_pmem_stack_free(s);
 	} else {
-		list_add_tail(&s->node, &dax_pmem_stacks);
+		list_add_tail_rcu(&s->node, &dax_pmem_stacks);
 		atomic_inc(&dax_pmem_stack_count);
 	}
 	mutex_unlock(&dax_pmem_stack_lock);
@@ -305,13 +379,14 @@ static int dax_pmem_stack_drop(const char *path, struct device *dev)
 	struct dax_pmem_stack *s, *next;
 	int n = 0;
 
+	lockdep_assert_held(&dax_pmem_stack_lock);
 	list_for_each_entry_safe(s, next, &dax_pmem_stacks, node) {
 		if (path ? strcmp(s->path, path) : s->watched != dev)
 			continue;
 		if (dev)
 			pr_info("%s is going away: region %d torn down first\n",
 				s->path, s->r.id);
-		list_del(&s->node);
+		list_del_rcu(&s->node);
 		atomic_dec(&dax_pmem_stack_count);
 		dax_pmem_stack_free(s);
 		n++;

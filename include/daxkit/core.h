@@ -128,7 +128,7 @@ struct dax_core_driver {
 
 int dax_core_driver_register(struct dax_core_driver *ddrv);
 void dax_core_driver_unregister(struct dax_core_driver *ddrv);
-/* (1.3) Files of a provider in /sys/bus/daxkit. */
+/* (2.1) Files of a provider in /sys/bus/daxkit. */
 int dax_core_bus_create_file(struct bus_attribute *attr);
 void dax_core_bus_remove_file(struct bus_attribute *attr);
 
@@ -146,6 +146,10 @@ void dax_core_bus_remove_file(struct bus_attribute *attr);
  * @kaddr: where the kernel reaches @start (from memremap_pages()), or
  *	NULL for a region with no memory behind it (test regions only:
  *	its devices cannot be accessed or bound)
+ * @async: the media is not synchronous: writes need a provider flush to
+ *	be durable (virtio-pmem), so MAP_SYNC is refused.  False, the
+ *	zero-initialised default, for memory durable once CPU caches are
+ *	written back
  */
 struct daxkit_region_info {
 	int id;
@@ -154,6 +158,7 @@ struct daxkit_region_info {
 	unsigned int align;
 	int target_node;
 	void *kaddr;
+	bool async;
 };
 
 struct daxkit_region *dax_core_region_create(struct device *parent,
@@ -168,6 +173,7 @@ phys_addr_t dax_core_dev_pgoff_to_phys(struct daxkit_dev *ddev, pgoff_t pgoff,
 u64 dax_core_dev_size(struct daxkit_dev *ddev);
 unsigned int dax_core_dev_align(struct daxkit_dev *ddev);
 bool dax_core_dev_has_memory(struct daxkit_dev *ddev);
+bool dax_core_dev_synchronous(struct daxkit_dev *ddev);
 bool dax_core_dev_poisoned(struct daxkit_dev *ddev, pgoff_t pgoff,
 			   unsigned long nr_pages);
 int dax_core_region_notify_failure(struct daxkit_region *region, phys_addr_t phys,

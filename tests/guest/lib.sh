@@ -197,3 +197,17 @@ holder_hears() {
 	rmmod daxkit_holder
 	modprobe -r hwpoison_inject 2>/dev/null
 }
+
+# --- regions stacked on pmem block devices (dax_pmem's stack requests) ---
+# Where the requests go, in one place: the daxkit bus (issue 14 item 18;
+# dax_pmem's stack parameter is read-only, for the load).
+STACK_REQ=/sys/bus/daxkit/stack
+UNSTACK_REQ=/sys/bus/daxkit/unstack
+
+# stack_req BLKPATH / unstack_req BLKPATH: ask for a region on the block
+# device, or for its release; print the shell's error, if any.
+stack_req() { wr "$1" $STACK_REQ; }
+unstack_req() { wr "$1" $UNSTACK_REQ; }
+
+# stacked_dev BLKPATH: the daxkit device (daxkitR.0) stacked on BLKPATH.
+stacked_dev() { rd $STACK_REQ | sed -n "s|.*$1=\(daxkit[0-9]*\).*|\1.0|p"; }

@@ -55,9 +55,9 @@ elif [ -z "$fs" ] || ! wait_for /dev/$fs; then
 	fail $t "no block device for the fsdax namespace daxkit-fs: $(ls $ND | tr '\n' ' ')"
 elif ! modprobe dax_pmem stack=/dev/$fs; then
 	fail $t "modprobe dax_pmem stack=/dev/$fs failed"
-elif ! k=$(sed -n "s|.*/dev/$fs=\(daxkit[0-9]*\).*|\1.0|p" /sys/bus/daxkit/stack) ||
+elif ! k=$(stacked_dev /dev/$fs) ||
 	[ -z "$k" ] || ! wait_for /dev/$k; then
-	fail $t "no daxkit device stacked on /dev/$fs: '$(rd /sys/bus/daxkit/stack)'"
+	fail $t "no daxkit device stacked on /dev/$fs: '$(rd $STACK_REQ)'"
 elif ! out=$(/tests/bin/daxmap /dev/$k verify $((16 * MB)) $((8 * MB)) 33) ||
 	! out=$(/tests/bin/daxmap /dev/$k verify $(($(rd /sys/bus/daxkit/devices/$k/size) - 2 * MB)) $((2 * MB)) 34); then
 	fail $t "/dev/$k over /dev/$fs: $out"

@@ -8,10 +8,15 @@
 # 1 GiB at 4 GiB reserved (memmap=1G$4G: RAM above 4 GiB, clear of the
 # firmware's tables at the top of low RAM), which dax_pmem serves only
 # when its ranges= parameter names it (t_66).
+# A 256 MiB virtio-pmem device (virtio-pmem-pci, file-backed) is there
+# too, its driver left unloaded: only t_74 loads virtio_pmem.  Its
+# backend's align=2M places it 2 MiB aligned (after the NVDIMM, whose
+# label area leaves its end 128 KiB short), as nd_pmem needs to map it.
 # The serial console goes to LOG.  Exits with QEMU's status (124 on
 # timeout).  DAXKIT_NVDIMM names the NVDIMM's backing file (made, 512 MiB
-# of zeros, when missing); DAXKIT_GUEST_ARGS is added to the command line
-# (daxkit.only=P runs only the guest tests t_P*.sh).
+# of zeros, when missing), DAXKIT_VPMEM the virtio-pmem one (256 MiB);
+# DAXKIT_GUEST_ARGS is added to the command line (daxkit.only=P runs only
+# the guest tests t_P*.sh).
 set -euo pipefail
 . "$(dirname "$0")/../lib/common.sh"
 
@@ -19,6 +24,9 @@ kernel=$1 initrd=$2 mode=$3 logf=$4 limit=${5:-900}
 nvdimm=${DAXKIT_NVDIMM:-$DAXKIT_CACHE/vm/nvdimm0.img}
 mkdir -p "$(dirname "$nvdimm")"
 [ -f "$nvdimm" ] || truncate -s 512M "$nvdimm"
+vpmem=${DAXKIT_VPMEM:-$DAXKIT_CACHE/vm/vpmem0.img}
+mkdir -p "$(dirname "$vpmem")"
+[ -f "$vpmem" ] || truncate -s 256M "$vpmem"
 
 accel=$(qemu_accel)
 cmdline="console=ttyS0 loglevel=5 panic=-1 oops=panic memmap=256M!1G memmap=1G\$4G daxkit.mode=$mode ${DAXKIT_GUEST_ARGS:-}"
@@ -28,6 +36,8 @@ timeout --foreground "$limit" qemu-system-x86_64 \
 	-m 4G,slots=2,maxmem=5G \
 	-object memory-backend-file,id=nvmem0,share=on,mem-path="$nvdimm",size=512M \
 	-device nvdimm,id=nvdimm0,memdev=nvmem0,label-size=128K \
+	-object memory-backend-file,id=vpmem0,share=on,mem-path="$vpmem",size=256M,align=2M \
+	-device virtio-pmem-pci,id=vpmem0,memdev=vpmem0 \
 	-kernel "$kernel" -initrd "$initrd" -append "$cmdline" \
 	-display none -vga none -monitor none -serial stdio -no-reboot \
 	< /dev/null > "$logf" 2>&1

@@ -28,7 +28,8 @@ trap 'rm -rf "$root"' EXIT
 chmod 755 "$root"
 
 # The kernel's own modules a test needs, with their dependencies.
-KERNEL_MODULES="nfit nd_pmem nd_e820 nd_btt libnvdimm device_dax kmem hwpoison_inject dax_pmem"
+KERNEL_MODULES="nfit nd_pmem nd_e820 nd_btt libnvdimm device_dax kmem hwpoison_inject dax_pmem
+	virtio_pci virtio_pmem"
 
 mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,run,mnt,etc,lib/modules/"$kver"/updates}
 cp /bin/busybox "$root/bin/busybox"

@@ -53,6 +53,9 @@ export DAXKIT_GUEST_ARGS="${DAXKIT_GUEST_ARGS:-} daxkit.pud=$pud daxkit.rounds=$
 # suite's boot left on it.
 export DAXKIT_NVDIMM=$out/nvdimm.img
 rm -f "$DAXKIT_NVDIMM"
+# Likewise its virtio-pmem device (t_74).
+export DAXKIT_VPMEM=$out/vpmem.img
+rm -f "$DAXKIT_VPMEM"
 log "$name: booting $KVER under QEMU (log: $serial)"
 start=$(date +%s)
 rc=0

@@ -8,6 +8,9 @@
  *                                    must read zeros instead
  *   daxmap DEV refuse-unaligned ALIGN  offset and length below ALIGN refused
  *   daxmap DEV map-sync              MAP_SHARED_VALIDATE|MAP_SYNC accepted
+ *   daxmap DEV refuse-map-sync [LEN] MAP_SHARED_VALIDATE|MAP_SYNC refused with
+ *                                    EOPNOTSUPP (media that needs a flush)
+ *   daxmap DEV fsync                 fsync() DEV (a block device: its flush)
  *   daxmap DEV faults LEN            read LEN bytes; print the page faults taken
  *   daxmap DEV pagesize              print smaps KernelPageSize of the mapping, kB
  *   daxmap DEV refuse-private [LEN [N]]  MAP_PRIVATE is refused with EINVAL, N times
@@ -462,6 +465,18 @@ int main(int argc, char **argv)
 
 		if (p == MAP_FAILED)
 			return fail("%s", "MAP_SYNC");
+	} else if (!strcmp(cmd, "refuse-map-sync")) {
+		void *p = map(a3 ? a3 : 2 << 20, 0, MAP_SHARED_VALIDATE | MAP_SYNC);
+
+		if (p != MAP_FAILED) {
+			printf("fail: MAP_SYNC accepted\n");
+			return 1;
+		}
+		if (errno != EOPNOTSUPP)
+			return fail("%s", "MAP_SYNC refused, but not with EOPNOTSUPP");
+	} else if (!strcmp(cmd, "fsync")) {
+		if (fsync(fd))
+			return fail("%s", "fsync");
 	} else if (!strcmp(cmd, "faults")) {
 		struct rusage r0, r1;
 		volatile char *p = map(a3, 0, MAP_SHARED);

@@ -120,12 +120,14 @@ intree_chardev_of() {
 	return 1
 }
 
-# dev_at RESOURCE: the daxkitR.0 whose memory starts at RESOURCE.
+# dev_at RESOURCE: the daxkitR.0 whose memory starts at RESOURCE; false
+# when there is none.
 dev_at() {
 	local d
 	for d in /sys/bus/daxkit/devices/daxkit*.0; do
-		[ "$(rd $d/resource)" = "$1" ] && echo "${d##*/}"
+		[ "$(rd $d/resource)" = "$1" ] && { echo "${d##*/}"; return 0; }
 	done
+	return 1
 }
 
 # wait_for PATH: up to 10 s for PATH to exist.

@@ -13,13 +13,13 @@ t=dax-dev-req31-more-than-256-devices
 unit=4096
 pages_are_folios && unit=$((2 << 20))
 made=0 why=
-if ! modprobe dax_pmem ranges=1G@4G || ! d0=$(dev_at 0x100000000) || [ -z "$d0" ] ||
+if ! modprobe dax_pmem ranges=1G@4G || ! d0=$(dev_at 0x100000000) ||
 	! wait_for /dev/$d0; then
 	why="no device at 4G"
 elif ! echo $d0 > $B/drivers/dax_dev/unbind || ! echo 0 > $B/devices/$d0/size; then
 	why="cannot empty $d0"
 else
-	R=$(readlink -f $B/devices/$d0/..)
+	R=$(readlink -f $B/devices/$d0/..)/daxkit_region
 	r=${d0%%.*}
 	while [ $made -lt $N ]; do
 		echo 1 > $R/create || { why="create $made failed"; break; }

@@ -26,12 +26,20 @@ virtio_blk() {
 	return 1
 }
 
-# virtio_down: daxkit, the PCI transport and virtio_pmem unloaded, in
-# that order (virtio_pmem's nvdimm bus pins it until the device goes);
-# the errors, if any, in /tmp/virtio-down.err.
+# virtio_down: daxkit unloaded, the virtio device let go by virtio_pmem
+# (its nvdimm bus pins the module while the device is bound), virtio_pmem
+# unloaded, then the PCI transport where it is a module (6.12's is built
+# in); the errors, if any, in /tmp/virtio-down.err.
 virtio_down() {
+	local d
 	modprobe -r dax_pmem dax_dev dax_core 2>/dev/null
-	{ modprobe -r virtio_pci && modprobe -r virtio_pmem; } > /tmp/virtio-down.err 2>&1
+	{
+		for d in /sys/bus/virtio/drivers/virtio_pmem/virtio*; do
+			[ -e "$d" ] && echo "${d##*/}" > /sys/bus/virtio/drivers/virtio_pmem/unbind
+		done
+		modprobe -r virtio_pmem &&
+			{ [ ! -f /sys/module/virtio_pci/refcnt ] || modprobe -r virtio_pci; }
+	} > /tmp/virtio-down.err 2>&1
 	nd_down
 }
 

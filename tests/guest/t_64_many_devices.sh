@@ -38,7 +38,7 @@ if [ -z "$why" ]; then
 		why="$nodes /dev/$r.* nodes for $N devices"
 	elif [ "${maxminor:-0}" -le 255 ]; then
 		why="no minor above 255 (highest $maxminor)"
-	elif ! out=$(/tests/bin/daxmap /dev/$last write 0 4096 31); then
+	elif ! out=$(/tests/bin/daxmap /dev/$last write 0 $unit 31); then
 		why="/dev/$last: $out"
 	fi
 fi

@@ -242,6 +242,7 @@ static long daxkit_dev_clear_poison(struct daxkit_dev *ddev, u64 offset, u64 len
 	void *kaddr;
 	long n = 0;
 
+	lockdep_assert_held(&ddev->region->lock);
 	if (offset >= dax_core_dev_size(ddev) ||
 	    length > dax_core_dev_size(ddev) - offset)
 		return -ERANGE;

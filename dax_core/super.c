@@ -414,7 +414,7 @@ DAXKIT_EXPORT(dax_core_notify_failure);
 int dax_core_add_host(struct dax_core_device *dcore, const char *name,
 		      struct block_device *bdev)
 {
-	struct dax_core_device *d;
+	struct dax_core_device *pos;
 	int rc = 0;
 
 	if (!name || !*name || strlen(name) >= sizeof(dcore->name))
@@ -424,8 +424,8 @@ int dax_core_add_host(struct dax_core_device *dcore, const char *name,
 		rc = test_bit(DAX_CORE_ALIVE, &dcore->flags) ? -EEXIST : -ENXIO;
 		goto out;
 	}
-	list_for_each_entry(d, &dax_core_hosts, list) {
-		if (!strcmp(d->name, name) || (bdev && d->bdev == bdev)) {
+	list_for_each_entry(pos, &dax_core_hosts, list) {
+		if (!strcmp(pos->name, name) || (bdev && pos->bdev == bdev)) {
 			rc = -EEXIST;
 			goto out;
 		}
@@ -448,13 +448,13 @@ DAXKIT_EXPORT(dax_core_add_host);
  */
 struct dax_core_device *dax_core_get_by_name(const char *name)
 {
-	struct dax_core_device *d, *found = NULL;
+	struct dax_core_device *pos, *found = NULL;
 
 	mutex_lock(&dax_core_hosts_lock);
-	list_for_each_entry(d, &dax_core_hosts, list) {
-		if (!strcmp(d->name, name)) {
-			found = d;
-			ihold(&d->inode);
+	list_for_each_entry(pos, &dax_core_hosts, list) {
+		if (!strcmp(pos->name, name)) {
+			found = pos;
+			ihold(&pos->inode);
 			break;
 		}
 	}
@@ -476,13 +476,13 @@ DAXKIT_EXPORT(dax_core_get_by_name);
 struct dax_core_device *dax_core_get_by_bdev(struct block_device *bdev,
 					     u64 *start_off)
 {
-	struct dax_core_device *d, *found = NULL;
+	struct dax_core_device *pos, *found = NULL;
 
 	mutex_lock(&dax_core_hosts_lock);
-	list_for_each_entry(d, &dax_core_hosts, list) {
-		if (d->bdev && d->bdev->bd_disk == bdev->bd_disk) {
-			found = d;
-			ihold(&d->inode);
+	list_for_each_entry(pos, &dax_core_hosts, list) {
+		if (pos->bdev && pos->bdev->bd_disk == bdev->bd_disk) {
+			found = pos;
+			ihold(&pos->inode);
 			break;
 		}
 	}

@@ -419,7 +419,9 @@ static void dax_pmem_stack_gone_work(struct work_struct *work)
 
 /*
  * An nd device is about to lose its driver, or go: its stacks go first.
- * Its device lock is held, so no stack on it can be starting.
+ * Losing its driver, its device lock is held, so no stack on it can be
+ * starting (a stack starts under that lock, while the device has a
+ * driver); one going without a driver has no stack to start.
  */
 static int dax_pmem_stack_watch(struct notifier_block *nb, unsigned long action,
 				void *data)
@@ -428,6 +430,8 @@ static int dax_pmem_stack_watch(struct notifier_block *nb, unsigned long action,
 
 	if (action != BUS_NOTIFY_UNBIND_DRIVER && action != BUS_NOTIFY_DEL_DEVICE)
 		return NOTIFY_DONE;
+	if (action == BUS_NOTIFY_UNBIND_DRIVER)
+		device_lock_assert(g.dev);
 	if (!atomic_read(&dax_pmem_stack_count))
 		return NOTIFY_DONE;
 	INIT_WORK_ONSTACK(&g.work, dax_pmem_stack_gone_work);

@@ -120,6 +120,10 @@ intree_chardev_of() {
 	return 1
 }
 
+# region_of DEV: the daxkit_region directory of daxkit device DEV (its
+# provider's), where create, delete and the region's attributes are.
+region_of() { echo "$(readlink -f /sys/bus/daxkit/devices/$1/..)/daxkit_region"; }
+
 # dev_at RESOURCE: the daxkitR.0 whose memory starts at RESOURCE; false
 # when there is none.
 dev_at() {

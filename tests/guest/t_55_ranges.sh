@@ -63,6 +63,13 @@ load_refused() {
 	fi
 }
 
+# subsection_refused TEST ADDR: the 2 MiB subsection holding ADDR is
+# refused as overlapping what is there (load_refused).
+subsection_refused() {
+	local s=$(($2 / SUB * SUB))
+	load_refused $1 "$(entry $SUB $s)" "$(entry $SUB $s) refused: overlaps "
+}
+
 t=item12-ranges-reserved-served
 if ! modprobe dax_pmem ranges=1G@4G; then
 	fail $t "modprobe dax_pmem ranges=1G@4G failed"
@@ -102,8 +109,7 @@ set -- $(iomem '0000:00:[0-9a-f.]*')
 if [ $# != 2 ]; then
 	fail $t "no PCI BAR in /proc/iomem"
 else
-	s=$(($1 / SUB * SUB))
-	load_refused $t "$(entry $SUB $s)" "$(entry $SUB $s) refused: overlaps "
+	subsection_refused $t $1
 fi
 
 # The firmware's ACPI tables: "ACPI Tables", or where SeaBIOS keeps them,
@@ -114,8 +120,7 @@ set -- $(iomem 'ACPI Tables')
 if [ $# != 2 ]; then
 	fail $t "no ACPI Tables, nor a reserved range after low RAM, in /proc/iomem"
 else
-	s=$(($1 / SUB * SUB))
-	load_refused $t "$(entry $SUB $s)" "$(entry $SUB $s) refused: overlaps "
+	subsection_refused $t $1
 fi
 
 # The reserved range holding 4 GiB, and the subsection past its end.

@@ -19,7 +19,7 @@ if ! modprobe dax_pmem ranges=1G@4G || ! d0=$(dev_at 0x100000000) ||
 elif ! echo $d0 > $B/drivers/dax_dev/unbind || ! echo 0 > $B/devices/$d0/size; then
 	why="cannot empty $d0"
 else
-	R=$(readlink -f $B/devices/$d0/..)/daxkit_region
+	R=$(region_of $d0)
 	r=${d0%%.*}
 	while [ $made -lt $N ]; do
 		echo 1 > $R/create || { why="create $made failed"; break; }

@@ -28,7 +28,7 @@ if ! modprobe dax_pmem ranges=1G@4G; then
 	exit 0
 fi
 dev=$(dev_at 0x100000000)
-R=$(readlink -f $B/$dev/..)/daxkit_region
+R=$(region_of $dev)
 if [ -z "$dev" ]; then
 	fail $t "no device at 0x100000000: $(ls $B)"; modprobe -r dax_pmem; exit 0
 elif [ "$(rd $B/$dev/size) $(rd $R/size)" != "$GB $GB" ]; then
@@ -95,7 +95,7 @@ fi
 # offered nor taken: such a device could never be sized.
 t=dax-dev-align-larger-than-region-refused
 l=$(dev_at 0x40000000)
-LR=$(readlink -f $B/$l/..)/daxkit_region
+LR=$(region_of $l)
 sup0=$(rd $LR/supported_alignments)
 echo $l > /sys/bus/daxkit/drivers/dax_dev/unbind
 e=$(wr $GB $B/$l/align)

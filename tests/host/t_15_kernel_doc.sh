@@ -11,11 +11,11 @@ cd "$DAXKIT_SRC" || exit 1
 t=kernel-doc-on-every-export
 missing=
 for f in dax_core/*.c dax_dev/*.c dax_pmem/*.c dax_fs_helper/*.c; do
-	for sym in $(sed -n 's/^DAXKIT_EXPORT(\([a-z0-9_]*\));$/\1/p' "$f"); do
+	for sym in $(exports "$f"); do
 		grep -q "^ \* $sym() - " "$f" || missing="$missing $f:$sym"
 	done
 done
-n=$(cat dax_*/*.c | grep -c '^DAXKIT_EXPORT(')
+n=$(exports dax_*/*.c | grep -c .)
 if [ -n "$missing" ]; then
 	fail $t "no kernel-doc for:$missing"
 elif [ "$n" -lt 1 ]; then

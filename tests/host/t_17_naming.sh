@@ -24,7 +24,7 @@ t=item17-exports-prefixed
 bad= n=0
 for m in $mods; do
 	prefix=${m%_helper}_
-	for sym in $(cat $m/*.c | sed -n 's/^\(DAXKIT_EXPORT\|EXPORT_SYMBOL[A-Z_]*\)(\([a-z0-9_]*\).*/\2/p'); do
+	for sym in $(exports $m/*.c); do
 		n=$((n + 1))
 		case $sym in "$prefix"*) ;; *) bad="$bad $m:$sym" ;; esac
 	done

@@ -17,6 +17,12 @@ source_tar() {
 }
 
 # One result line per test; tests/run.sh counts them.
+# exports FILE...: the functions the C files export (DAXKIT_EXPORT or
+# the kernel's EXPORT_SYMBOL*), a name a line.
+exports() {
+	sed -n 's/^\(DAXKIT_EXPORT\|EXPORT_SYMBOL[A-Z_]*\)(\([a-z0-9_]*\).*/\2/p' "$@"
+}
+
 pass() { printf 'RESULT: PASS %s\n' "$1"; }
 fail() { printf 'RESULT: FAIL %s: %s\n' "$1" "$2"; }
 

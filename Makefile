@@ -16,7 +16,7 @@ COMPAT_H := compat/generated/daxkit_compat.h
 KBUILD_ARGS := -C $(KDIR) M=$(DAXKIT_ROOT) DAXKIT_ROOT=$(DAXKIT_ROOT) $(KBUILD_W) \
 	$(if $(DAXKIT_ABI_SKEW),DAXKIT_ABI_SKEW=$(DAXKIT_ABI_SKEW))
 
-.PHONY: all modules compat clean check demo sparse kdir-check test-modules install-src FORCE
+.PHONY: all modules compat clean check demo bench sparse kdir-check test-modules install-src FORCE
 
 all: modules
 
@@ -74,3 +74,9 @@ check:
 # Boot a VM over emulated pmem and show the stack working.
 demo:
 	tests/vm/demo.sh
+
+# daxkit against the in-tree stack on the same namespaces, one boot:
+# figures and ratios, never a failure on speed (BENCH_KERNEL=sid, say).
+BENCH_KERNEL ?= 6.1
+bench:
+	tests/vm/bench.sh $(BENCH_KERNEL)

@@ -37,6 +37,17 @@ static const struct device_type daxkit_dev_type;
 /* Minors of the daxkit chrdev region, one per device (Req-31). */
 static DEFINE_IDA(dax_core_minor_ida);
 
+/* A minor of the core's chrdev region: one per daxkit device and view. */
+int dax_core_minor_get(void)
+{
+	return ida_alloc_max(&dax_core_minor_ida, MINORMASK, GFP_KERNEL);
+}
+
+void dax_core_minor_put(int minor)
+{
+	ida_free(&dax_core_minor_ida, minor);
+}
+
 /**
  * dax_core_to_dev() - the daxkit device of a struct device on the bus
  * @dev: a device of the daxkit bus
@@ -486,7 +497,7 @@ static ssize_t size_store(struct device *dev, struct device_attribute *attr,
 	daxkit_dev_unlock(ddev);
 	return rc ? rc : len;
 }
-static DEVICE_ATTR_RW(size);
+DEVICE_ATTR_RW(size);
 
 static ssize_t align_show(struct device *dev, struct device_attribute *attr,
 			  char *buf)
@@ -532,7 +543,7 @@ static ssize_t align_store(struct device *dev, struct device_attribute *attr,
 	daxkit_dev_unlock(ddev);
 	return rc ? rc : len;
 }
-static DEVICE_ATTR_RW(align);
+DEVICE_ATTR_RW(align);
 
 /*
  * "START-END", hexadecimal with or without 0x, as upstream's mapping
@@ -596,21 +607,21 @@ static ssize_t resource_show(struct device *dev, struct device_attribute *attr,
 	mutex_unlock(&ddev->region->lock);
 	return sysfs_emit(buf, "%#llx\n", start);
 }
-static DEVICE_ATTR(resource, 0400, resource_show, NULL);
+DEVICE_ATTR(resource, 0400, resource_show, NULL);
 
 static ssize_t numa_node_show(struct device *dev, struct device_attribute *attr,
 			      char *buf)
 {
 	return sysfs_emit(buf, "%d\n", dev_to_node(dev));
 }
-static DEVICE_ATTR_RO(numa_node);
+DEVICE_ATTR_RO(numa_node);
 
 static ssize_t target_node_show(struct device *dev,
 				struct device_attribute *attr, char *buf)
 {
 	return sysfs_emit(buf, "%d\n", attr_to_ddev(dev)->region->target_node);
 }
-static DEVICE_ATTR_RO(target_node);
+DEVICE_ATTR_RO(target_node);
 
 static ssize_t modalias_show(struct device *dev, struct device_attribute *attr,
 			     char *buf)
@@ -649,7 +660,7 @@ static void daxkit_dev_release(struct device *dev)
 	struct daxkit_region *region = ddev->region;
 
 	dax_core_put(ddev->dcore);
-	ida_free(&dax_core_minor_ida, MINOR(dev->devt));
+	dax_core_minor_put(MINOR(dev->devt));
 	ida_free(&region->ida, ddev->id);
 	kfree(ddev->ranges);
 	kfree(ddev);
@@ -944,7 +955,7 @@ static struct daxkit_dev *daxkit_dev_alloc(struct daxkit_region *region)
 		rc = id;
 		goto err_id;
 	}
-	minor = ida_alloc_max(&dax_core_minor_ida, MINORMASK, GFP_KERNEL);
+	minor = dax_core_minor_get();
 	if (minor < 0) {
 		rc = minor;
 		goto err_minor;
@@ -971,7 +982,7 @@ static struct daxkit_dev *daxkit_dev_alloc(struct daxkit_region *region)
 	return ddev;
 
 err_dax:
-	ida_free(&dax_core_minor_ida, minor);
+	dax_core_minor_put(minor);
 err_minor:
 	ida_free(&region->ida, id);
 err_id:
@@ -1013,6 +1024,7 @@ static void daxkit_dev_unregister(struct daxkit_dev *ddev)
 	int i;
 
 	dax_core_kill(ddev->dcore);
+	daxkit_view_del(ddev);
 	mutex_lock(&region->lock);
 	for (i = 0; i < ddev->nr_range; i++) {
 		if (ddev->ranges[i].mapping)
@@ -1091,9 +1103,13 @@ struct daxkit_dev *dax_core_dev_create(struct daxkit_region *region, u64 size)
 	mutex_unlock(&region->lock);
 	if (rc)
 		goto err_ranges;
-	rc = device_add(&ddev->dev);
+	/* Before the device: a driver binding it serves the view's number too. */
+	rc = daxkit_view_add(ddev);
 	if (rc)
 		goto err_ranges;
+	rc = device_add(&ddev->dev);
+	if (rc)
+		goto err_view;
 	mutex_lock(&region->lock);
 	rc = daxkit_dev_add_mappings(ddev);
 	mutex_unlock(&region->lock);
@@ -1109,6 +1125,8 @@ err_del:
 	/* Kills, unbinds, removes the mappings and the device, drops the ranges. */
 	daxkit_dev_unregister(ddev);
 	return ERR_PTR(rc);
+err_view:
+	daxkit_view_del(ddev);
 err_ranges:
 	daxkit_dev_drop_ranges(ddev);
 err_put:
@@ -1200,7 +1218,7 @@ static ssize_t region_size_show(struct device *dev,
 	return sysfs_emit(buf, "%llu\n",
 			  (unsigned long long)resource_size(&dev_to_region(dev)->res));
 }
-static struct device_attribute dev_attr_region_size =
+struct device_attribute dev_attr_region_size =
 	__ATTR(size, 0444, region_size_show, NULL);
 
 static ssize_t region_align_show(struct device *dev,
@@ -1208,7 +1226,7 @@ static ssize_t region_align_show(struct device *dev,
 {
 	return sysfs_emit(buf, "%u\n", dev_to_region(dev)->align);
 }
-static struct device_attribute dev_attr_region_align =
+struct device_attribute dev_attr_region_align =
 	__ATTR(align, 0400, region_align_show, NULL);
 
 /* The alignments a device of the region may take, as libnvdimm lists them. */
@@ -1240,7 +1258,7 @@ static ssize_t available_size_show(struct device *dev,
 	mutex_unlock(&region->lock);
 	return sysfs_emit(buf, "%llu\n", avail);
 }
-static DEVICE_ATTR_RO(available_size);
+DEVICE_ATTR_RO(available_size);
 
 static ssize_t seed_show(struct device *dev, struct device_attribute *attr,
 			 char *buf)
@@ -1388,6 +1406,8 @@ struct daxkit_region *dax_core_region_create(struct device *parent,
 	region->target_node = info->target_node;
 	region->kaddr = info->kaddr;
 	region->async = info->async;
+	region->view_id = -1;
+	region->view_first = -1;
 	ida_init(&region->ida);
 	kref_init(&region->kref);
 	mutex_init(&region->lock);
@@ -1428,6 +1448,7 @@ void dax_core_region_destroy(struct daxkit_region *region)
 		list_del_init(&ddev->node);
 		daxkit_dev_unregister(ddev);
 	}
+	daxkit_view_region_hide(region);
 	dev_set_drvdata(region->dev, NULL);
 	kref_put(&region->kref, daxkit_region_release);
 }

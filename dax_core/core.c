@@ -54,10 +54,16 @@ static int __init dax_core_init(void)
 	if (rc)
 		goto err_bus;
 
+	rc = daxkit_view_init();
+	if (rc)
+		goto err_view;
+
 	pr_info("ABI %u.%u, chrdev major %u\n", DAX_CORE_ABI_MAJOR,
 		DAX_CORE_ABI_MINOR, MAJOR(dax_core_devt));
 	return 0;
 
+err_view:
+	dax_core_bus_exit();
 err_bus:
 	unregister_chrdev_region(dax_core_devt, DAX_CORE_NR_MINORS);
 err_chrdev:
@@ -67,6 +73,7 @@ err_chrdev:
 
 static void __exit dax_core_exit(void)
 {
+	daxkit_view_exit();
 	dax_core_bus_exit();
 	unregister_chrdev_region(dax_core_devt, DAX_CORE_NR_MINORS);
 	dax_core_fs_exit();

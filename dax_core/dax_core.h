@@ -63,6 +63,9 @@ struct daxkit_range {
  * @youngest: the last device created
  * @poison_seen: a failure notice reached the region; its devices' pages
  *	are checked for poison from then on (see poison.c)
+ * @view_id: R of its devices' names in class "dax" (dax<R>.<n>), or -1
+ *	when they are not shown there (view.c)
+ * @view_first: n of device 0 there
  */
 struct daxkit_region {
 	int id;
@@ -80,6 +83,8 @@ struct daxkit_region {
 	struct daxkit_dev *seed;
 	struct daxkit_dev *youngest;
 	bool poison_seen;
+	int view_id;
+	int view_first;
 };
 
 /**
@@ -93,6 +98,8 @@ struct daxkit_region {
  * @nr_range: entries in @ranges
  * @ranges: its physical ranges, in device order
  * @node: its place in the region's list
+ * @view: its device in class "dax", or NULL (view.c)
+ * @view_key: which name @view holds (view.c)
  */
 struct daxkit_dev {
 	struct device dev;
@@ -104,9 +111,30 @@ struct daxkit_dev {
 	int nr_range;
 	struct daxkit_range *ranges;
 	struct list_head node;
+	struct device *view;
+	int view_key;
 };
 
 extern dev_t dax_core_devt;
+int dax_core_minor_get(void);
+void dax_core_minor_put(int minor);
+
+/* bus.c's attributes that view.c shows in class "dax" too */
+extern struct device_attribute dev_attr_size;
+extern struct device_attribute dev_attr_align;
+extern struct device_attribute dev_attr_resource;
+extern struct device_attribute dev_attr_numa_node;
+extern struct device_attribute dev_attr_target_node;
+extern struct device_attribute dev_attr_region_size;
+extern struct device_attribute dev_attr_region_align;
+extern struct device_attribute dev_attr_available_size;
+
+/* view.c */
+int daxkit_view_init(void);
+void daxkit_view_exit(void);
+int daxkit_view_add(struct daxkit_dev *ddev);
+void daxkit_view_del(struct daxkit_dev *ddev);
+void daxkit_view_region_hide(struct daxkit_region *region);
 void dax_core_revive(struct dax_core_device *dcore);
 void dax_core_mark_dead(struct dax_core_device *dcore);
 

@@ -18,6 +18,7 @@
 #include <linux/mman.h>
 #include <linux/module.h>
 #include <linux/pagemap.h>
+#include <linux/slab.h>
 #include <daxkit/core.h>
 #include <daxkit/compat_mm.h>
 
@@ -282,8 +283,27 @@ static int dax_dev_release(struct inode *inode, struct file *filp)
 	return 0;
 }
 
+/*
+ * SEEK_END finds the device's size: what QEMU's memory-backend-file falls
+ * back to when a device is not in class "dax" (legacy ranges).
+ */
+static loff_t dax_dev_llseek(struct file *filp, loff_t offset, int whence)
+{
+	struct daxkit_dev *ddev = filp->private_data;
+	loff_t size = -ENXIO;
+	int id;
+
+	id = dax_core_read_lock();
+	if (dax_core_alive(dax_core_dev_dax(ddev)))
+		size = dax_core_dev_size(ddev);
+	dax_core_read_unlock(id);
+	if (size < 0)
+		return size;
+	return fixed_size_llseek(filp, offset, whence, size);
+}
+
 static const struct file_operations dax_dev_fops = {
-	.llseek = noop_llseek,
+	.llseek = dax_dev_llseek,
 	.owner = THIS_MODULE,
 	.open = dax_dev_open,
 	.release = dax_dev_release,
@@ -292,8 +312,51 @@ static const struct file_operations dax_dev_fops = {
 	DAXKIT_FOP_MAP_SYNC,
 };
 
+/**
+ * struct dax_dev_binding - the cdevs of one binding
+ * @cdev: for /dev/daxkitR.N, and for /dev/dax<R>.<n> when the device is
+ *	shown in class "dax" (else NULL)
+ */
+struct dax_dev_binding {
+	struct cdev *cdev[2];
+};
+
 /*
- * Each binding has a cdev of its own (Req-07, Req-32): a file opened
+ * A cdev for @devt that holds @dev: files opened through it find the
+ * device from it (dax_dev_from_inode()), whichever node they opened.
+ */
+static struct cdev *dax_dev_cdev_add(struct device *dev, dev_t devt)
+{
+	struct cdev *cdev;
+	int rc;
+
+	cdev = cdev_alloc();
+	if (!cdev)
+		return ERR_PTR(-ENOMEM);
+	cdev->ops = &dax_dev_fops;
+	cdev->owner = THIS_MODULE;
+	cdev_set_parent(cdev, &dev->kobj);
+	rc = cdev_add(cdev, devt, 1);
+	if (rc) {
+		/* cdev_add() took no reference on the parent: its release must not drop one. */
+		cdev->kobj.parent = NULL;
+		kobject_put(&cdev->kobj);
+		return ERR_PTR(rc);
+	}
+	return cdev;
+}
+
+static void dax_dev_binding_free(struct dax_dev_binding *b)
+{
+	if (b->cdev[1])
+		cdev_del(b->cdev[1]);
+	if (b->cdev[0])
+		cdev_del(b->cdev[0]);
+	kfree(b);
+}
+
+/*
+ * Each binding has cdevs of its own (Req-07, Req-32): a file opened
  * through an earlier binding still holds that one, and re-initialising a
  * cdev such a file holds would hand its last reference to the new
  * binding's.  The driver core clears the driver data after remove.
@@ -301,32 +364,36 @@ static const struct file_operations dax_dev_fops = {
 static int dax_dev_probe(struct daxkit_dev *ddev)
 {
 	struct device *dev = dax_core_dev_device(ddev);
+	dev_t view = dax_core_dev_view_devt(ddev);
+	struct dax_dev_binding *b;
 	struct cdev *cdev;
-	int rc;
 
 	/* A region with no memory behind it (a test region) is not served. */
 	if (!dax_core_dev_has_memory(ddev))
 		return -ENXIO;
-	cdev = cdev_alloc();
-	if (!cdev)
+	b = kzalloc(sizeof(*b), GFP_KERNEL);
+	if (!b)
 		return -ENOMEM;
-	cdev->ops = &dax_dev_fops;
-	cdev->owner = THIS_MODULE;
-	cdev_set_parent(cdev, &dev->kobj);
-	rc = cdev_add(cdev, dev->devt, 1);
-	if (rc) {
-		/* cdev_add() took no reference on the parent: its release must not drop one. */
-		cdev->kobj.parent = NULL;
-		kobject_put(&cdev->kobj);
-		return rc;
+	cdev = dax_dev_cdev_add(dev, dev->devt);
+	if (IS_ERR(cdev))
+		goto err;
+	b->cdev[0] = cdev;
+	if (view) {
+		cdev = dax_dev_cdev_add(dev, view);
+		if (IS_ERR(cdev))
+			goto err;
+		b->cdev[1] = cdev;
 	}
-	dev_set_drvdata(dev, cdev);
+	dev_set_drvdata(dev, b);
 	return 0;
+err:
+	dax_dev_binding_free(b);
+	return PTR_ERR(cdev);
 }
 
 static void dax_dev_remove(struct daxkit_dev *ddev)
 {
-	cdev_del(dev_get_drvdata(dax_core_dev_device(ddev)));
+	dax_dev_binding_free(dev_get_drvdata(dax_core_dev_device(ddev)));
 }
 
 static struct dax_core_driver dax_dev_driver = {

@@ -32,6 +32,10 @@ struct platform_device;
  * @pdev: legacy and stacked ranges: the parent,
  *	/sys/devices/platform/daxkit_pmem.N or daxkit_stack.N
  * @node: legacy ranges only: the place in the list of them
+ * @show_dax: show the region in class "dax" (a devdax namespace: the
+ *	parent is its nd_dax), as dax<@nd_region>.<@nd_ns>
+ * @nd_region: X of the namespace namespaceX.Y
+ * @nd_ns: Y
  */
 struct dax_pmem_range {
 	phys_addr_t start;
@@ -45,10 +49,22 @@ struct dax_pmem_range {
 	struct daxkit_region *region;
 	struct platform_device *pdev;
 	struct list_head node;
+	bool show_dax;
+	int nd_region;
+	int nd_ns;
 };
 
+/*
+ * Region ids (R of daxkitR.N), the same on every boot: legacy ranges
+ * 0..15 in address order, ranges= entries 16..31 in its order, libnvdimm
+ * namespaces dax_pmem_nd_id(); ids from here on when the wanted one is
+ * taken.
+ */
+#define DAX_PMEM_ID_DYNAMIC	100000
+
 int dax_pmem_range_init(struct dax_pmem_range *r, phys_addr_t start, u64 size,
-			unsigned int align);
+			unsigned int align, int want);
+int dax_pmem_nd_id(int nd_region, int ns);
 int dax_pmem_range_start(struct dax_pmem_range *r, struct device *parent,
 			 int target_node);
 int dax_pmem_range_pages(struct dax_pmem_range *r, struct device *parent,

@@ -170,7 +170,13 @@ static int dax_pmem_nd_serve(struct dax_pmem_nd *nd, struct device *dev)
 	rc = devm_add_action_or_reset(dev, dax_pmem_nd_release, nd);
 	if (rc)
 		return rc;
-	rc = dax_pmem_range_init(&nd->range, pages->start + offset, size, align);
+	/* namespaceX.Y, as the in-tree driver reads it: dax<X>.<Y> in class dax. */
+	if (sscanf(dev_name(&nd->ndns->dev), "namespace%d.%d", &nd->range.nd_region,
+		   &nd->range.nd_ns) == 2)
+		nd->range.show_dax = true;
+	rc = dax_pmem_range_init(&nd->range, pages->start + offset, size, align,
+				 nd->range.show_dax ?
+				 dax_pmem_nd_id(nd->range.nd_region, nd->range.nd_ns) : -1);
 	if (rc)
 		return rc;
 	return dax_pmem_range_start(&nd->range, dev, phys_to_target_node(pages->start));

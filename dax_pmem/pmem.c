@@ -80,18 +80,49 @@ static int dax_pmem_note_legacy(struct resource *res, void *arg)
  * @start: physical start of the data
  * @size: bytes of data
  * @align: the region's alignment
+ * @want: the id that names this range the same on every boot
+ *	(dax_pmem_nd_id(), or the range's place at load), or -1 for none
+ *
+ * A range gets @want unless another region holds it; then, and without
+ * @want, the lowest free id from DAX_PMEM_ID_DYNAMIC on, with one log line.
  *
  * Return: 0, or -ENOMEM when no region id is left.  Undone by
  * dax_pmem_range_fini().
  */
 int dax_pmem_range_init(struct dax_pmem_range *r, phys_addr_t start, u64 size,
-			unsigned int align)
+			unsigned int align, int want)
 {
 	r->start = start;
 	r->size = size;
 	r->align = align;
-	r->id = ida_alloc(&dax_pmem_ida, GFP_KERNEL);
+	r->id = -ENOSPC;
+	if (want >= 0 && want < DAX_PMEM_ID_DYNAMIC)
+		r->id = ida_alloc_range(&dax_pmem_ida, want, want, GFP_KERNEL);
+	if (r->id < 0) {
+		r->id = ida_alloc_min(&dax_pmem_ida, DAX_PMEM_ID_DYNAMIC, GFP_KERNEL);
+		if (want >= 0 && r->id >= 0)
+			pr_info("region id %d is taken: %pa+%#llx is region %d\n", want,
+				&start, size, r->id);
+	}
 	return r->id < 0 ? r->id : 0;
+}
+
+/**
+ * dax_pmem_nd_id() - the region id of a libnvdimm namespace's range
+ * @nd_region: X of namespaceX.Y (and of its pmemX or pmemX.Y)
+ * @ns: Y
+ *
+ * Stable across boots as libnvdimm's own names are: (X + 1) * 100 + Y,
+ * daxkit100.0 for namespace0.0.
+ *
+ * Return: the id, or -1 when Y or X is too large for the scheme.
+ */
+int dax_pmem_nd_id(int nd_region, int ns)
+{
+	if (nd_region < 0 || ns < 0 || ns >= 100 ||
+	    nd_region >= DAX_PMEM_ID_DYNAMIC / 100 - 1)
+		return -1;
+	return (nd_region + 1) * 100 + ns;
 }
 
 /**
@@ -192,12 +223,19 @@ int dax_pmem_range_serve(struct dax_pmem_range *r, struct device *parent,
 	struct daxkit_region *region;
 	struct daxkit_dev *ddev;
 
+	int rc;
+
 	region = dax_core_region_create(parent, &info);
 	if (IS_ERR(region))
 		return PTR_ERR(region);
 	mutex_lock(&dax_pmem_mf_lock);
 	r->region = region;
 	mutex_unlock(&dax_pmem_mf_lock);
+	if (r->show_dax) {
+		rc = dax_core_region_show_dax(region, r->nd_region, r->nd_ns);
+		if (rc)
+			return rc;
+	}
 	ddev = dax_core_dev_create(region, r->size);
 	if (IS_ERR(ddev))
 		return PTR_ERR(ddev);
@@ -293,7 +331,7 @@ static void dax_pmem_legacy_release(struct dax_pmem_range *r)
 	kfree(r);
 }
 
-static int dax_pmem_legacy_serve(phys_addr_t start, u64 size)
+static int dax_pmem_legacy_serve(phys_addr_t start, u64 size, int want)
 {
 	unsigned int align = IS_ALIGNED(start | size, PMD_SIZE) ? PMD_SIZE : PAGE_SIZE;
 	struct dax_pmem_range *r;
@@ -307,7 +345,7 @@ static int dax_pmem_legacy_serve(phys_addr_t start, u64 size)
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
 	if (!r)
 		return -ENOMEM;
-	rc = dax_pmem_range_init(r, start, size, align);
+	rc = dax_pmem_range_init(r, start, size, align, want);
 	if (rc)
 		goto err;
 	r->pdev = platform_device_register_simple("daxkit_pmem", r->id, NULL, 0);
@@ -539,8 +577,11 @@ static int __init dax_pmem_init(void)
 	rc = dax_pmem_find_legacy(found);
 	if (rc)
 		goto out;
+	/* Legacy ranges are 0.. in address order, ranges= entries 16.. in its order. */
 	for (i = 0; i < found->nr; i++)
-		dax_pmem_legacy_serve(found->r[i].start, range_len(&found->r[i]));
+		dax_pmem_legacy_serve(found->r[i].start, range_len(&found->r[i]),
+				      i < found->asked ? DAX_PMEM_MAX_RANGES + i :
+				      i - found->asked);
 	rc = dax_pmem_nd_init();
 	if (rc)
 		goto err_nd;

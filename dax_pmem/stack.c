@@ -303,6 +303,17 @@ static int dax_pmem_stack_open(struct dax_pmem_stack *s, void **kaddr)
 	return rc == -ENODEV ? dax_pmem_stack_raw(s) : rc;
 }
 
+/* The stable id of a stack: its namespace's, from the disk's pmemX[.Y] name. */
+static int dax_pmem_stack_id(struct block_device *bdev)
+{
+	const char *name = bdev->bd_disk->disk_name;
+	int x, y = 0, n;
+
+	if (sscanf(name, "pmem%d%n.%d%n", &x, &n, &y, &n) < 1 || name[n])
+		return -1;
+	return dax_pmem_nd_id(x, y);
+}
+
 /* Serve the region, unless the device lost its driver or the module goes. */
 static int dax_pmem_stack_serve(struct dax_pmem_stack *s, void *kaddr)
 {
@@ -312,7 +323,8 @@ static int dax_pmem_stack_serve(struct dax_pmem_stack *s, void *kaddr)
 		return -ENXIO;
 	if (!dax_pmem_stack_ready)
 		return -ENODEV;
-	rc = dax_pmem_range_init(&s->r, s->r.start, s->r.size, s->r.align);
+	rc = dax_pmem_range_init(&s->r, s->r.start, s->r.size, s->r.align,
+				 dax_pmem_stack_id(s->bdev.bdev));
 	if (rc)
 		return rc;
 	s->r.pdev = platform_device_register_simple("daxkit_stack", s->r.id, NULL, 0);

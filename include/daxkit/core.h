@@ -17,7 +17,7 @@
 #include <daxkit/compat.h>
 
 #define DAX_CORE_ABI_MAJOR	2
-#define DAX_CORE_ABI_MINOR	1
+#define DAX_CORE_ABI_MINOR	2
 
 #define DAX_CORE_ABI(major, minor)	(((u32)(major) << 16) | (u16)(minor))
 #define DAX_CORE_ABI_MAJOR_OF(abi)	((abi) >> 16)
@@ -176,6 +176,9 @@ bool dax_core_dev_has_memory(struct daxkit_dev *ddev);
 bool dax_core_dev_synchronous(struct daxkit_dev *ddev);
 bool dax_core_dev_poisoned(struct daxkit_dev *ddev, pgoff_t pgoff,
 			   unsigned long nr_pages);
+/* (2.2) Regions shown in class "dax", for the programs users run. */
+int dax_core_region_show_dax(struct daxkit_region *region, int id, int first);
+dev_t dax_core_dev_view_devt(struct daxkit_dev *ddev);
 int dax_core_region_notify_failure(struct daxkit_region *region, phys_addr_t phys,
 				   u64 len, int mf_flags);
 

@@ -217,3 +217,45 @@ unstack_req() { wr "$1" $UNSTACK_REQ; }
 
 # stacked_dev BLKPATH: the daxkit device (daxkitR.0) stacked on BLKPATH.
 stacked_dev() { rd $STACK_REQ | sed -n "s|.*$1=\(daxkit[0-9]*\).*|\1.0|p"; }
+
+# --- the clients: fio, daxctl, PMDK of the lane's Debian suite (t_80) ---
+# The suite's chroot, shared read-only over 9p (tests/vm/clients.sh);
+# DAXKIT_CLIENTS names the suite, "none" where the lane has none.
+CL=/clients
+
+# mounted DIR: something is mounted on DIR (busybox has no mountpoint).
+mounted() { awk -v d="$1" '$2 == d { f = 1 } END { exit !f }' /proc/mounts; }
+
+# clients_up: the chroot mounted at $CL with /dev, /sys, /proc and a
+# writable /tmp; returns 1 if it cannot be.
+clients_up() {
+	mounted $CL/tmp && return 0
+	# The 9p device is a virtio PCI device: t_74 unloads virtio_pci.
+	modprobe virtio_pci 2>/dev/null
+	modprobe 9pnet_virtio && modprobe 9p || return 1
+	mkdir -p $CL
+	mounted $CL || mount -t 9p -o trans=virtio,version=9p2000.L,ro clients $CL || return 1
+	mount -o bind /dev $CL/dev && mount -o bind /sys $CL/sys &&
+		mount -o bind /proc $CL/proc && mount -t tmpfs tmpfs $CL/tmp
+}
+
+# clients_down: undo clients_up.
+clients_down() {
+	local m
+	for m in tmp proc sys dev; do mounted $CL/$m && umount $CL/$m; done
+	mounted $CL && umount $CL
+	modprobe -r 9p 9pnet_virtio 2>/dev/null
+	true
+}
+
+# cl CMD...: run CMD in the clients' chroot, as a login shell would.
+cl() { chroot $CL /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp LC_ALL=C.UTF-8 "$@"; }
+
+# view_of DAX: the class dax device (daxR.n) daxkit shows for nd_dax DAX.
+view_of() {
+	local v
+	for v in "$ND/$1"/dax/dax[0-9]*.[0-9]*; do
+		[ -e "$v/size" ] && { basename "$v"; return 0; }
+	done
+	return 1
+}

@@ -38,6 +38,38 @@ elif ! out=$(verify "$kb" 21 "$(rd /sys/bus/daxkit/devices/$kb/size)"); then
 else
 	pass $t
 fi
+
+# Issue 15: a namespace's names are a function of the namespace, never of
+# the order things were probed in: namespaceX.Y is daxkit<(X+1)*100+Y>.0
+# and, in class dax, daxX.Y.
+t=nd-reboot-names-stable
+bad=
+for d in "$da" "$db"; do
+	ns=$(rd $ND/$d/namespace)
+	x=${ns#namespace}; y=${x#*.}; x=${x%.*}
+	want=daxkit$(((x + 1) * 100 + y)).0
+	[ "$(daxkit_of "$d")" = "$want" ] || bad="$bad $d ($ns) is $(daxkit_of "$d"), want $want;"
+	grep -q '^#define HAVE_DAX_CLASS_FREE' /etc/daxkit-compat.h || continue
+	[ "$(view_of "$d")" = "dax$x.$y" ] || bad="$bad $d ($ns) shows '$(view_of "$d")' in class dax, want dax$x.$y;"
+done
+if [ -n "$bad" ]; then fail $t "$bad"; else pass $t; fi
+
+# t_80's libpmemobj pool, written before the power-off.
+t=clients-reboot-libpmemobj-reads-back
+if [ "${DAXKIT_CLIENTS:-none}" = none ]; then
+	echo "NOTE: $t: this lane has no client programs"
+elif ! grep -q '^#define HAVE_DAX_CLASS_FREE' /etc/daxkit-compat.h; then
+	echo "NOTE: $t: the kernel owns class dax, so t_80 wrote no pool"
+elif ! dc=$(nd_dax_of daxkit-cl) || ! v=$(view_of "$dc") || ! wait_for /dev/$v; then
+	fail $t "no class dax device for daxkit-cl"
+elif ! clients_up; then
+	fail $t "cannot mount the clients"
+elif ! out=$(cl /daxkit-clients/pobj read /dev/$v daxkit-pobj-$DAXKIT_CLIENTS 2>&1); then
+	fail $t "/dev/$v: $out"
+else
+	pass $t
+fi
+clients_down
 modprobe -r dax_pmem dax_dev dax_core
 
 # t_72's fsdax namespace, stacked at load (stack=), reads back what

@@ -256,7 +256,8 @@ elif stack_on nd-raw-stack-holds-exclusively $raw; then
 fi
 
 # Bad requests: the errno of the open, one ratelimited line at most.
-refused nd-stack-bad-not-a-block-device /dev/daxkit0.0 $S/stack 'Block device required'
+anydev=$(ls /sys/bus/daxkit/devices | head -n 1)
+refused nd-stack-bad-not-a-block-device /dev/${anydev:-daxkit0.0} $S/stack 'Block device required'
 refused nd-stack-bad-no-such-path /dev/pmem99 $S/stack 'No such file or directory'
 refused nd-stack-bad-two-words "/dev/$raw /dev/$blk" $S/stack 'Invalid argument'
 refused nd-stack-bad-too-long "/dev/$(printf '%070d' 0)" $S/stack 'Invalid argument'

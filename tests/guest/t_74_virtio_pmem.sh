@@ -121,11 +121,16 @@ if [ -n "$k" ]; then
 fi
 
 # Synchronous media keep MAP_SYNC: the legacy range's device.
-t=item7-legacy-map-sync-still-accepted
-if wait_for /dev/daxkit0.0 && out=$($M /dev/daxkit0.0 map-sync 2>&1); then
+# Synchronous media keep MAP_SYNC: t_70's NVDIMM namespace daxkit-a (while
+# libnvdimm is loaded the legacy range is not daxkit's).
+t=item7-nvdimm-devdax-map-sync-still-accepted
+out=
+if ! nd_up || ! sk=$(daxkit_of "$(nd_dax_of daxkit-a)") || ! wait_for /dev/$sk; then
+	fail $t "no daxkit device for daxkit-a"
+elif out=$($M /dev/$sk map-sync 2>&1); then
 	pass $t
 else
-	fail $t "${out:-no /dev/daxkit0.0}"
+	fail $t "/dev/$sk: $out"
 fi
 
 virtio_down

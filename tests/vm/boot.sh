@@ -14,30 +14,44 @@
 # label area leaves its end 128 KiB short), as nd_pmem needs to map it.
 # The serial console goes to LOG.  Exits with QEMU's status (124 on
 # timeout).  DAXKIT_NVDIMM names the NVDIMM's backing file (made, 512 MiB
-# of zeros, when missing), DAXKIT_VPMEM the virtio-pmem one (256 MiB);
+# of zeros or DAXKIT_NVDIMM_SIZE, in M or G, when missing), DAXKIT_VPMEM the virtio-pmem one (256 MiB);
 # DAXKIT_GUEST_ARGS is added to the command line (daxkit.only=P runs only
-# the guest tests t_P*.sh).
+# the guest tests t_P*.sh).  DAXKIT_CLIENTS, a directory (a suite's
+# chroot with its client programs, tests/vm/clients.sh), is shared with
+# the guest read-only over 9p, tag "clients".
 set -euo pipefail
 . "$(dirname "$0")/../lib/common.sh"
 
 kernel=$1 initrd=$2 mode=$3 logf=$4 limit=${5:-900}
 nvdimm=${DAXKIT_NVDIMM:-$DAXKIT_CACHE/vm/nvdimm0.img}
+nvsize=${DAXKIT_NVDIMM_SIZE:-512M}
+case $nvsize in
+*M) nvmb=${nvsize%M} ;;
+*G) nvmb=$((${nvsize%G} * 1024)) ;;
+*) die "DAXKIT_NVDIMM_SIZE=$nvsize: want a size in M or G" ;;
+esac
 mkdir -p "$(dirname "$nvdimm")"
-[ -f "$nvdimm" ] || truncate -s 512M "$nvdimm"
+[ -f "$nvdimm" ] || truncate -s "$nvsize" "$nvdimm"
 vpmem=${DAXKIT_VPMEM:-$DAXKIT_CACHE/vm/vpmem0.img}
 mkdir -p "$(dirname "$vpmem")"
 [ -f "$vpmem" ] || truncate -s 256M "$vpmem"
 
 accel=$(qemu_accel)
+clients=()
+if [ -n "${DAXKIT_CLIENTS:-}" ]; then
+	clients=(-fsdev "local,id=clients,path=$DAXKIT_CLIENTS,security_model=none,readonly=on"
+		-device virtio-9p-pci,fsdev=clients,mount_tag=clients)
+fi
 cmdline="console=ttyS0 loglevel=5 panic=-1 oops=panic memmap=256M!1G memmap=1G\$4G daxkit.mode=$mode ${DAXKIT_GUEST_ARGS:-}"
 set +e
 timeout --foreground "$limit" qemu-system-x86_64 \
 	-machine pc,nvdimm=on $accel -cpu max -smp 2 \
-	-m 4G,slots=2,maxmem=5G \
-	-object memory-backend-file,id=nvmem0,share=on,mem-path="$nvdimm",size=512M \
+	-m 4G,slots=2,maxmem=$((4096 + nvmb + 512))M \
+	-object memory-backend-file,id=nvmem0,share=on,mem-path="$nvdimm",size="$nvsize" \
 	-device nvdimm,id=nvdimm0,memdev=nvmem0,label-size=128K \
 	-object memory-backend-file,id=vpmem0,share=on,mem-path="$vpmem",size=256M,align=2M \
 	-device virtio-pmem-pci,id=vpmem0,memdev=vpmem0 \
+	"${clients[@]}" \
 	-kernel "$kernel" -initrd "$initrd" -append "$cmdline" \
 	-display none -vga none -monitor none -serial stdio -no-reboot \
 	< /dev/null > "$logf" 2>&1

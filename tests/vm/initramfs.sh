@@ -29,7 +29,7 @@ chmod 755 "$root"
 
 # The kernel's own modules a test needs, with their dependencies.
 KERNEL_MODULES="nfit nd_pmem nd_e820 nd_btt libnvdimm device_dax kmem hwpoison_inject dax_pmem
-	virtio_pci virtio_pmem"
+	virtio_pci virtio_pmem 9p 9pnet_virtio"
 
 mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,run,mnt,etc,lib/modules/"$kver"/updates}
 cp /bin/busybox "$root/bin/busybox"

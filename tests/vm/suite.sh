@@ -49,6 +49,15 @@ fi
 rounds=10000
 [ "$name" = debug ] && rounds=3000
 export DAXKIT_GUEST_ARGS="${DAXKIT_GUEST_ARGS:-} daxkit.pud=$pud daxkit.rounds=$rounds"
+# The clients (fio, daxctl, PMDK) of the lane's suite, from its own
+# packages (t_80); the debug lane's small kernel has no 9p to reach them.
+if [ "$name" = debug ]; then
+	export DAXKIT_GUEST_ARGS="$DAXKIT_GUEST_ARGS daxkit.clients=none"
+else
+	DAXKIT_CLIENTS=$("$DAXKIT_SRC/tests/vm/clients.sh" "$SUITE")
+	export DAXKIT_CLIENTS
+	export DAXKIT_GUEST_ARGS="$DAXKIT_GUEST_ARGS daxkit.clients=$SUITE"
+fi
 # The lane's own NVDIMM, empty at the start: the reboot boot reads what the
 # suite's boot left on it.
 export DAXKIT_NVDIMM=$out/nvdimm.img

@@ -12,6 +12,7 @@
  *                                    EOPNOTSUPP (media that needs a flush)
  *   daxmap DEV fsync                 fsync() DEV (a block device: its flush)
  *   daxmap DEV faults LEN            read LEN bytes; print the page faults taken
+ *   daxmap DEV faults-timed LEN      the same, as "faults N usec T" (make bench)
  *   daxmap DEV pagesize              print smaps KernelPageSize of the mapping, kB
  *   daxmap DEV refuse-private [LEN [N]]  MAP_PRIVATE is refused with EINVAL, N times
  *   daxmap DEV split ALIGN [CHUNK]   munmap, mprotect and a shrinking mremap of
@@ -25,6 +26,8 @@
  *   daxmap DEV dirty-unmap LEN       store to every page, munmap (Req-25)
  *   daxmap DEV pread-verify OFF LEN SEED  read (not map) DEV, a block device
  *                                    say, and verify the pattern
+ *   daxmap DEV seek-end              print where lseek(SEEK_END) lands: the
+ *                                    size QEMU takes for a device outside class dax
  *   daxmap DEV excl                  print the errno name of an exclusive
  *                                    open (O_EXCL) of DEV, "ok" when it opens
  *   daxmap DEV touch-loop LEN        map, touch forever; exit 0 on SIGBUS
@@ -59,6 +62,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef MAP_SHARED_VALIDATE
@@ -428,6 +432,14 @@ int main(int argc, char **argv)
 		return do_odirect(argv[3], a4);
 	if (!strcmp(cmd, "pread-verify"))
 		return do_pread_verify(a3, a4, a5);
+	if (!strcmp(cmd, "seek-end")) {
+		off_t end = lseek(fd, 0, SEEK_END);
+
+		if (end < 0)
+			return fail("lseek SEEK_END %s", argv[1]);
+		printf("%lld\n", (long long)end);
+		return 0;
+	}
 	if (!strcmp(cmd, "excl")) {
 		int x = open(argv[1], O_RDONLY | O_EXCL);
 
@@ -491,6 +503,27 @@ int main(int argc, char **argv)
 		(void)sum;
 		getrusage(RUSAGE_SELF, &r1);
 		printf("%ld\n", r1.ru_minflt - r0.ru_minflt + r1.ru_majflt - r0.ru_majflt);
+		return 0;
+	} else if (!strcmp(cmd, "faults-timed")) {
+		struct rusage r0, r1;
+		struct timespec t0, t1;
+		volatile char *p = map(a3, 0, MAP_SHARED);
+		size_t i;
+		char sum = 0;
+
+		if (p == MAP_FAILED)
+			return fail("%s", "mmap");
+		getrusage(RUSAGE_SELF, &r0);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		for (i = 0; i < a3; i += 4096)
+			sum += p[i];
+		(void)sum;
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		getrusage(RUSAGE_SELF, &r1);
+		printf("faults %ld usec %lld\n",
+		       r1.ru_minflt - r0.ru_minflt + r1.ru_majflt - r0.ru_majflt,
+		       (long long)(t1.tv_sec - t0.tv_sec) * 1000000 +
+		       (t1.tv_nsec - t0.tv_nsec) / 1000);
 		return 0;
 	} else if (!strcmp(cmd, "pagesize")) {
 		char line[256], *p = map(a3, 0, MAP_SHARED);

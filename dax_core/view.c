@@ -112,18 +112,24 @@ static const struct device_type daxkit_view_type = {
 	.groups = daxkit_view_groups,
 };
 
-/* A key no other shown device has: n from the provider for device 0. */
+/*
+ * A key no other shown device has: device 0 takes n from the provider
+ * (clients find a device by R and its node, so any free n would do).
+ */
 static int daxkit_view_key(struct daxkit_dev *ddev)
 {
 	struct daxkit_region *region = ddev->region;
 	int base = region->view_id << DAXKIT_VIEW_N_BITS;
+	int key = -ENOSPC;
 
 	if (ddev->id == 0 && region->view_first >= 0 &&
 	    region->view_first < DAXKIT_VIEW_N_DYNAMIC)
-		return ida_alloc_range(&daxkit_view_ida, base + region->view_first,
-				       base + region->view_first, GFP_KERNEL);
-	return ida_alloc_range(&daxkit_view_ida, base + DAXKIT_VIEW_N_DYNAMIC,
-			       base + DAXKIT_VIEW_N_MASK, GFP_KERNEL);
+		key = ida_alloc_range(&daxkit_view_ida, base + region->view_first,
+				      base + region->view_first, GFP_KERNEL);
+	if (key == -ENOSPC)
+		key = ida_alloc_range(&daxkit_view_ida, base + DAXKIT_VIEW_N_DYNAMIC,
+				      base + DAXKIT_VIEW_N_MASK, GFP_KERNEL);
+	return key;
 }
 
 static struct device *daxkit_view_alloc(struct daxkit_dev *ddev)

@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # What the demo shows: daxkit loaded over emulated pmem, a device mapped
-# and used, its data still there after the stack is reloaded.
+# and used, its data still there after the stack is reloaded; then a
+# devdax namespace served by daxkit and used by Debian 12's daxctl,
+# pmempool and fio (tests/vm/clients.sh, over 9p).
 . /tests/lib.sh
 
 MB=1048576
@@ -26,6 +28,24 @@ echo "--- smaps KernelPageSize of a mapping, kB"
 echo "--- modprobe -r dax_pmem; modprobe dax_pmem; the data is still there"
 modprobe -r dax_pmem && modprobe dax_pmem && sleep 1
 /tests/bin/daxmap /dev/daxkit0.0 verify $((64 * MB)) $((16 * MB)) 2026
+echo "--- ndctl create-namespace -m devdax: daxkit serves it, in class dax too"
+nd_up && ndctl disable-region all > /dev/null 2>&1 && ndctl init-labels -f all > /dev/null 2>&1 &&
+	ndctl enable-region all > /dev/null 2>&1
+ndctl create-namespace -m devdax -s 128M -n demo -r region0 | grep -E '"(dev|mode|size|chardev)"'
+d=$(nd_dax_of demo)
+echo "$d is bound to $(nd_driver $d); class dax: $(ls /sys/class/dax | tr '\n' ' ')"
+v=$(view_of $d) && wait_for /dev/$v && ls -l /dev/$v /dev/$(daxkit_of $d)
+if clients_up; then
+	echo "--- daxctl list (Debian 12's daxctl)"
+	cl daxctl list
+	echo "--- pmempool create obj /dev/$v; pmempool check"
+	cl pmempool create obj /dev/$v && cl pmempool check /dev/$v
+	echo "--- fio's dev-dax engine: 64 MiB at 2 MiB, crc32c verified"
+	cl fio --name=demo --ioengine=dev-dax --filename=/dev/$v --rw=write --bs=2m --size=64m \
+		--thread --direct=0 --verify=crc32c --do_verify=1 --verify_fatal=1 \
+		--verify_state_save=0 2>&1 | grep -E 'WRITE:|READ:|err='
+	clients_down
+fi
 echo "--- modprobe -r dax_pmem"
 modprobe -r dax_pmem
 echo "daxkit modules still loaded: $(grep -c '^dax_\(core\|dev\|pmem\) ' /proc/modules)"

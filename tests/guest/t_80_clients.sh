@@ -38,7 +38,7 @@ if [ "$suite" != "$DAXKIT_CLIENTS" ] && ! { [ "$DAXKIT_CLIENTS" = sid ] && grep 
 	fail $t "the chroot is '$suite', the lane's suite $DAXKIT_CLIENTS"
 elif [ -z "$dver" ] || [ -z "$pver" ] || [ -z "$fver" ]; then
 	fail $t "daxctl '$dver', pmdk-tools '$pver', fio '$fver': not all installed"
-elif [ "${dver%%-*}" != "$got" ] && [ "${dver%%-*}" != "${got%.*}" ]; then
+elif [ "${got#"${dver%%-*}"}" = "$got" ] && [ "${dver%%-*}" != "${got%.*}" ]; then
 	fail $t "daxctl --version says '$got', its package $dver"
 else
 	pass $t
@@ -255,6 +255,42 @@ else
 	pass $t
 fi
 
+
+# A second device in the namespace's region is shown too, as daxX.256,
+# and goes with it; unbinding leaves the node, which then refuses to open.
+t=clients-class-dax-follows-the-devices
+D0=/sys/bus/daxkit/devices/$k
+DRV=/sys/bus/daxkit/drivers/dax_dev
+R=$(region_of $k)
+size0=$(rd $D0/size)
+x=${v#dax}; x=${x%.*}
+nv=dax$x.256
+if ! echo $k > $DRV/unbind; then
+	fail $t "cannot unbind $k"
+elif ! ( exec 3<> /dev/$v ) 2>&1 | grep -q 'No such device or address'; then
+	fail $t "/dev/$v did not refuse to open (ENXIO) while $k is unbound"
+elif ! echo $((size0 - 2 * MB)) > $D0/size || ! echo 1 > $R/create ||
+	! nk=$(rd $R/create) || [ -z "$nk" ] || ! echo $((2 * MB)) > /sys/bus/daxkit/devices/$nk/size ||
+	! echo $nk > $DRV/bind; then
+	fail $t "cannot make a second device in $k's region"
+elif ! wait_for /dev/$nv || [ "$(readlink -f /sys/class/dax/$nv)" != "$(readlink -f $ND/$dc)/dax/$nv" ]; then
+	fail $t "$nk is not $nv under $dc: $(ls /sys/class/dax | tr '\n' ' ')"
+elif ! out=$(/tests/bin/daxmap /dev/$nv write 0 $((2 * MB)) 80) ||
+	! out=$(/tests/bin/daxmap /dev/$nk verify 0 $((2 * MB)) 80); then
+	fail $t "/dev/$nv and /dev/$nk are not the same memory: $out"
+elif ! cl daxctl list -d $nv 2>/dev/null | tr -d ' \n' | grep -q '"size":2097152'; then
+	fail $t "daxctl does not list $nv with 2 MiB"
+elif ! echo $nk > $DRV/unbind || ! echo 0 > /sys/bus/daxkit/devices/$nk/size ||
+	! echo $nk > $R/delete || [ -e /sys/class/dax/$nv ] || [ -e /dev/$nv ]; then
+	fail $t "deleting $nk left $nv"
+else
+	pass $t
+fi
+# Device 0 as it was, for the pool reboot.sh reads.
+[ -e $D0/driver ] && echo $k > $DRV/unbind
+echo $size0 > $D0/size
+echo $k > $DRV/bind
+[ "$(rd $D0/size)" = "$size0" ] && [ -e $D0/driver ] || fail $t-restored "$k is $(rd $D0/size) bytes"
 fi
 
 # The legacy range's device: on the daxkit bus only.

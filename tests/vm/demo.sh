@@ -13,6 +13,11 @@ kimg=$("$DAXKIT_SRC/tests/vm/kernel.sh" "$kver")
 log "building daxkit against /usr/src/linux-headers-$kver"
 out=$("$DAXKIT_SRC/tests/vm/build.sh" "$kver" "/usr/src/linux-headers-$kver")
 "$DAXKIT_SRC/tests/vm/initramfs.sh" "$kver" "$kimg" "$out/main" "$out/skew" "$out/initrd.gz"
+# Debian 12's daxctl, pmempool and fio, for the guest to run (over 9p).
+DAXKIT_CLIENTS=$("$DAXKIT_SRC/tests/vm/clients.sh" bookworm)
+export DAXKIT_CLIENTS DAXKIT_GUEST_ARGS="${DAXKIT_GUEST_ARGS:-} daxkit.clients=bookworm"
+export DAXKIT_NVDIMM=$out/demo-nvdimm.img
+rm -f "$DAXKIT_NVDIMM"
 log "booting Debian's $kver under QEMU (software emulation, ~10 s)"
 rc=0
 "$DAXKIT_SRC/tests/vm/boot.sh" "$kimg/vmlinuz" "$out/initrd.gz" demo "$out/demo.log" 300 || rc=$?

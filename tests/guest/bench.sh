@@ -35,8 +35,15 @@ fio_job() {
 		printf "%.1f %.2f", $j->{bw} / 1024, $j->{lat_ns}{mean} / 1000' $dir < $CL/tmp/fio.json)"
 }
 
-# run STACK: every measurement on the three namespaces' devices.
+# run STACK: every measurement on the three namespaces' devices, each
+# twice, the first a warm-up (software emulation translates the code
+# paths of a stack the first time they run): the second is printed.
 run() {
+	measure warm-up-$1 > /dev/null
+	measure $1
+}
+
+measure() {
 	local d v n size
 	for n in 4k 2m 1g; do
 		if ! d=$(nd_dax_of bench-$n) || ! v=$(view_of "$d" 2>/dev/null || intree_chardev_of "$d") ||

@@ -39,7 +39,7 @@ if clients_up; then
 	echo "--- daxctl list (Debian 12's daxctl)"
 	cl daxctl list
 	echo "--- pmempool create obj /dev/$v; pmempool check"
-	cl pmempool create obj /dev/$v && cl pmempool check /dev/$v
+	cl pmempool create obj /dev/$v && cl pmempool check -v /dev/$v
 	echo "--- fio's dev-dax engine: 64 MiB at 2 MiB, crc32c verified"
 	cl fio --name=demo --ioengine=dev-dax --filename=/dev/$v --rw=write --bs=2m --size=64m \
 		--thread --direct=0 --verify=crc32c --do_verify=1 --verify_fatal=1 \

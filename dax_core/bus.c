@@ -1015,8 +1015,8 @@ static void daxkit_dev_drop_ranges(struct daxkit_dev *ddev)
 /*
  * Tear down a device that has already left its region's list: end all
  * access, remove its mappingN children while their parent's sysfs
- * directory still exists, unbind and remove it, and only then give its
- * memory back to the region.
+ * directory still exists, unbind and remove it, then its view in class
+ * "dax", and only then give its memory back to the region.
  */
 static void daxkit_dev_unregister(struct daxkit_dev *ddev)
 {
@@ -1024,7 +1024,6 @@ static void daxkit_dev_unregister(struct daxkit_dev *ddev)
 	int i;
 
 	dax_core_kill(ddev->dcore);
-	daxkit_view_del(ddev);
 	mutex_lock(&region->lock);
 	for (i = 0; i < ddev->nr_range; i++) {
 		if (ddev->ranges[i].mapping)
@@ -1033,6 +1032,8 @@ static void daxkit_dev_unregister(struct daxkit_dev *ddev)
 	}
 	mutex_unlock(&region->lock);
 	device_del(&ddev->dev);
+	/* Unbound now: no cdev has the view's number any more, it may go. */
+	daxkit_view_del(ddev);
 	daxkit_dev_drop_ranges(ddev);
 	put_device(&ddev->dev);
 }

@@ -195,7 +195,8 @@ int daxkit_view_add(struct daxkit_dev *ddev)
 
 /**
  * daxkit_view_del() - take a device out of class "dax"
- * @ddev: the device, killed; no driver serves its nodes any more
+ * @ddev: the device, unbound: no cdev has the view's number any more,
+ *	which the view's release gives back
  */
 void daxkit_view_del(struct daxkit_dev *ddev)
 {

@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # `make bench`, in the guest (mode "bench"): the in-tree stack and daxkit
-# on the same devdax namespaces of the emulated NVDIMM, one after the
-# other in one boot.  The in-tree dax_pmem serves them first; then it is
-# unloaded and daxkit's binds the same nd_dax devices, whose class dax
-# devices have the same names.  Prints "BENCH: STACK WHAT VALUE..." lines
+# on the same devdax namespaces of the emulated NVDIMM, in one boot, in
+# turn: one stack's dax_pmem binds the nd_dax devices, is unloaded, the
+# other's binds them (its class dax devices have the same names), three
+# rounds.  Prints "BENCH: STACK WHAT VALUE..." lines
 # for tests/vm/bench.sh, which makes the table; a step that cannot run
 # prints "BENCH-ERROR: ...".
 . /tests/lib.sh
@@ -14,8 +14,10 @@ if ! nd_up || ! ndctl disable-region all >/dev/null 2>&1 ||
 	! ndctl init-labels -f all >/dev/null 2>&1 || ! ndctl enable-region all >/dev/null 2>&1; then
 	echo "BENCH-ERROR: no labelled region0"; exit 0
 fi
+# The namespaces are made with the in-tree driver, as a user of the
+# in-tree stack would have them; one per alignment, the 1G one with 1 GiB
+# of padding.
 intree_dax_pmem_load || { echo "BENCH-ERROR: cannot load the in-tree dax_pmem"; exit 0; }
-# One namespace per alignment; the 1G one needs 1 GiB of padding.
 for spec in 4k:4K:256M 2m:2M:256M 1g:1G:2G; do
 	n=${spec%%:*}; a=${spec#*:}; a=${a%:*}; s=${spec##*:}
 	out=$(ndctl create-namespace -m devdax -M mem -a $a -s $s -n bench-$n -r region0 2>&1) ||
@@ -35,14 +37,7 @@ fio_job() {
 		printf "%.1f %.2f", $j->{bw} / 1024, $j->{lat_ns}{mean} / 1000' $dir < $CL/tmp/fio.json)"
 }
 
-# run STACK: every measurement on the three namespaces' devices, each
-# twice, the first a warm-up (software emulation translates the code
-# paths of a stack the first time they run): the second is printed.
-run() {
-	measure warm-up-$1 > /dev/null
-	measure $1
-}
-
+# measure STACK: every measurement on the three namespaces' devices.
 measure() {
 	local d v n size
 	for n in 4k 2m 1g; do
@@ -61,13 +56,31 @@ measure() {
 	done
 }
 
-run in-tree
-for d in $ND/dax*; do
-	[ "$(nd_driver ${d##*/})" = dax_pmem ] && echo ${d##*/} > /sys/bus/nd/drivers/dax_pmem/unbind
+# serve STACK: the namespaces' nd_dax devices bound to that stack's
+# dax_pmem (both are named dax_pmem: one is loaded at a time).
+serve() {
+	local d drv=daxkit_pmem
+	[ "$1" = daxkit ] && drv=dax_pmem
+	for d in $ND/dax*; do
+		[ "$(nd_driver ${d##*/})" = $drv ] && echo ${d##*/} > /sys/bus/nd/drivers/$drv/unbind
+	done
+	loaded dax_pmem && rmmod dax_pmem
+	if [ "$1" = daxkit ]; then
+		modprobe dax_pmem || echo "BENCH-ERROR: modprobe dax_pmem (daxkit) failed"
+	else
+		intree_dax_pmem_load || echo "BENCH-ERROR: cannot load the in-tree dax_pmem"
+	fi
+}
+
+# Three rounds, the stacks alternating: software emulation translates a
+# stack's code paths the first time they run, and the host's load drifts;
+# tests/vm/bench.sh takes each figure's median.
+for round in 1 2 3; do
+	for stack in in-tree daxkit; do
+		serve $stack
+		measure $stack
+	done
 done
-rmmod dax_pmem
-modprobe dax_pmem || echo "BENCH-ERROR: modprobe dax_pmem (daxkit) failed"
-run daxkit
 clients_down
 modprobe -r dax_pmem
 nd_down

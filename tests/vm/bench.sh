@@ -3,11 +3,12 @@
 # Usage: bench.sh [NAME]   (`make bench`; NAME a kernel of the matrix, 6.1
 # by default)
 # In one boot, on the same devdax namespaces of a 3 GiB emulated NVDIMM,
-# the in-tree stack and then daxkit (tests/guest/bench.sh): fio's dev-dax
-# engine (4 KiB random write and read, 2 MiB sequential write; 5 s each,
-# one thread) and the faults and time to touch a whole device at 4K, 2M
-# and 1G alignment.  Prints one table with daxkit's figure against the
-# in-tree one per row.  Figures, never a verdict: it does not fail on
+# the in-tree stack and daxkit, three rounds each, alternating
+# (tests/guest/bench.sh): fio's dev-dax engine (4 KiB random write and
+# read, 2 MiB sequential write; 5 s each, one thread) and the faults and
+# time to touch a whole device at 4K, 2M and 1G alignment.  Prints one
+# table with the median of each figure, daxkit's against the in-tree
+# one, per row.  Figures, never a verdict: it does not fail on
 # speed.  Under software emulation (no KVM) the absolute figures are the
 # emulator's; the ratios are what to read.
 set -euo pipefail
@@ -32,10 +33,18 @@ res=$(tr -d '\r' < "$out/bench.log" | sed -n '/^DAXKIT-RESULTS-BEGIN$/,/^DAXKIT-
 grep '^BENCH-ERROR' <<< "$res" >&2 || true
 [ $rc = 0 ] || log "the VM exited with $rc; its console log is $out/bench.log"
 accel=$(qemu_accel)
-echo "daxkit against the in-tree stack, $KVER ($name), same namespaces, one boot, ${accel:-software emulation}"
+echo "daxkit against the in-tree stack, $KVER ($name), same namespaces, one boot, medians of 3 alternating rounds, QEMU ${accel:-(no accelerator)}"
 awk '
-	$1 == "BENCH:" { v[$2, $3] = $0 }
-	function f(stack, what, i,   a) { split(v[stack, what], a, " "); return a[i] }
+	$1 == "BENCH:" { n = ++cnt[$2, $3]; v[$2, $3, n] = $0 }
+	# Field i of the median run of a measurement (the runs sorted by field i).
+	function f(stack, what, i,   k, m, j, t, a, x) {
+		m = cnt[stack, what]
+		if (!m) return ""
+		for (k = 1; k <= m; k++) { split(v[stack, what, k], a, " "); x[k] = a[i] + 0 }
+		for (k = 2; k <= m; k++)
+			for (j = k; j > 1 && x[j - 1] > x[j]; j--) { t = x[j]; x[j] = x[j - 1]; x[j - 1] = t }
+		return x[int((m + 1) / 2)]
+	}
 	function row(label, what, i, higher, unit,   t, d, r) {
 		t = f("in-tree", what, i); d = f("daxkit", what, i)
 		if (t == "" || d == "") { printf "| %s | %s | %s | n/a |\n", label, t, d; return }

@@ -406,6 +406,33 @@ static int do_touch(off_t off, size_t len, size_t at)
 	return 0;
 }
 
+/*
+ * Map @len bytes and read one byte of every 4 KiB page: the page faults
+ * that took and, in *@usec, how long.  -1 when the mapping fails.
+ */
+static long touch_pages(size_t len, long long *usec)
+{
+	volatile char *p = map(len, 0, MAP_SHARED);
+	struct timespec t0, t1;
+	struct rusage r0, r1;
+	char sum = 0;
+	size_t i;
+
+	if (p == MAP_FAILED)
+		return -1;
+	/* The clock first: its first call faults in the vDSO's data page. */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	getrusage(RUSAGE_SELF, &r0);
+	for (i = 0; i < len; i += 4096)
+		sum += p[i];
+	(void)sum;
+	getrusage(RUSAGE_SELF, &r1);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	*usec = (long long)(t1.tv_sec - t0.tv_sec) * 1000000 +
+		(t1.tv_nsec - t0.tv_nsec) / 1000;
+	return r1.ru_minflt - r0.ru_minflt + r1.ru_majflt - r0.ru_majflt;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 2 ? argv[2] : "";
@@ -489,42 +516,16 @@ int main(int argc, char **argv)
 	} else if (!strcmp(cmd, "fsync")) {
 		if (fsync(fd))
 			return fail("%s", "fsync");
-	} else if (!strcmp(cmd, "faults")) {
-		struct rusage r0, r1;
-		volatile char *p = map(a3, 0, MAP_SHARED);
-		size_t i;
-		char sum = 0;
+	} else if (!strcmp(cmd, "faults") || !strcmp(cmd, "faults-timed")) {
+		long long usec;
+		long faults = touch_pages(a3, &usec);
 
-		if (p == MAP_FAILED)
+		if (faults < 0)
 			return fail("%s", "mmap");
-		getrusage(RUSAGE_SELF, &r0);
-		for (i = 0; i < a3; i += 4096)
-			sum += p[i];
-		(void)sum;
-		getrusage(RUSAGE_SELF, &r1);
-		printf("%ld\n", r1.ru_minflt - r0.ru_minflt + r1.ru_majflt - r0.ru_majflt);
-		return 0;
-	} else if (!strcmp(cmd, "faults-timed")) {
-		struct rusage r0, r1;
-		struct timespec t0, t1;
-		volatile char *p = map(a3, 0, MAP_SHARED);
-		size_t i;
-		char sum = 0;
-
-		if (p == MAP_FAILED)
-			return fail("%s", "mmap");
-		/* The clock first: its first call faults in the vDSO's data page. */
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		getrusage(RUSAGE_SELF, &r0);
-		for (i = 0; i < a3; i += 4096)
-			sum += p[i];
-		(void)sum;
-		getrusage(RUSAGE_SELF, &r1);
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		printf("faults %ld usec %lld\n",
-		       r1.ru_minflt - r0.ru_minflt + r1.ru_majflt - r0.ru_majflt,
-		       (long long)(t1.tv_sec - t0.tv_sec) * 1000000 +
-		       (t1.tv_nsec - t0.tv_nsec) / 1000);
+		if (!strcmp(cmd, "faults"))
+			printf("%ld\n", faults);
+		else
+			printf("faults %ld usec %lld\n", faults, usec);
 		return 0;
 	} else if (!strcmp(cmd, "pagesize")) {
 		char line[256], *p = map(a3, 0, MAP_SHARED);

@@ -64,13 +64,20 @@ static struct daxkit_dev *view_to_ddev(struct device *view)
 	return dev_get_drvdata(view);
 }
 
+/* Show @attr's target attribute of @dev. */
+static ssize_t daxkit_view_forward(struct device *dev, struct device_attribute *attr,
+				   char *buf)
+{
+	struct daxkit_view_attr *va = container_of(attr, struct daxkit_view_attr, attr);
+
+	return va->target->show(dev, va->target, buf);
+}
+
+/* A view's attribute: its daxkit device's. */
 static ssize_t daxkit_view_show(struct device *view, struct device_attribute *attr,
 				char *buf)
 {
-	struct daxkit_view_attr *va = container_of(attr, struct daxkit_view_attr, attr);
-	struct device *dev = &view_to_ddev(view)->dev;
-
-	return va->target->show(dev, va->target, buf);
+	return daxkit_view_forward(&view_to_ddev(view)->dev, attr, buf);
 }
 
 #define DAXKIT_VIEW_ATTR(_name, _mode)					\
@@ -135,21 +142,20 @@ static int daxkit_view_key(struct daxkit_dev *ddev)
 static struct device *daxkit_view_alloc(struct daxkit_dev *ddev)
 {
 	struct device *view;
-	int minor, key;
+	int minor, key, rc;
 
 	key = daxkit_view_key(ddev);
 	if (key < 0)
 		return ERR_PTR(key);
 	minor = dax_core_minor_get();
 	if (minor < 0) {
-		ida_free(&daxkit_view_ida, key);
-		return ERR_PTR(minor);
+		rc = minor;
+		goto err_minor;
 	}
 	view = kzalloc(sizeof(*view), GFP_KERNEL);
 	if (!view) {
-		dax_core_minor_put(minor);
-		ida_free(&daxkit_view_ida, key);
-		return ERR_PTR(-ENOMEM);
+		rc = -ENOMEM;
+		goto err_alloc;
 	}
 	ddev->view_key = key;
 	get_device(&ddev->dev);
@@ -161,6 +167,12 @@ static struct device *daxkit_view_alloc(struct daxkit_dev *ddev)
 	dev_set_drvdata(view, ddev);
 	set_dev_node(view, dev_to_node(&ddev->dev));
 	return view;
+
+err_alloc:
+	dax_core_minor_put(minor);
+err_minor:
+	ida_free(&daxkit_view_ida, key);
+	return ERR_PTR(rc);
 }
 
 /**
@@ -229,17 +241,9 @@ static ssize_t dax_region_id_show(struct device *dev, struct device_attribute *a
 	return sysfs_emit(buf, "%d\n", region->view_id);
 }
 
-static ssize_t dax_region_forward(struct device *dev, struct device_attribute *attr,
-				  char *buf)
-{
-	struct daxkit_view_attr *va = container_of(attr, struct daxkit_view_attr, attr);
-
-	return va->target->show(dev, va->target, buf);
-}
-
 #define DAXKIT_REGION_VIEW_ATTR(_name, _target)					\
 	static struct daxkit_view_attr daxkit_region_view_##_name = {		\
-		.attr = __ATTR(_name, 0444, dax_region_forward, NULL),		\
+		.attr = __ATTR(_name, 0444, daxkit_view_forward, NULL),		\
 		.target = &_target,						\
 	}
 

@@ -20,6 +20,10 @@ loaded() { [ -d "/sys/module/$1" ] && [ -f "/sys/module/$1/refcnt" ]; }
 # are carved in whole 2M folios there, so a 4K device is refused (item 11).
 pages_are_folios() { ! grep -q '^#define HAVE_PFN_T' /etc/daxkit-compat.h; }
 
+# 0 when dax_core shows devdax namespaces' devices in class dax: the
+# kernel's DAX core does not own that class (issue 15, dax_core/view.c).
+has_class_view() { grep -q '^#define HAVE_DAX_CLASS_FREE' /etc/daxkit-compat.h; }
+
 # chrdev_major NAME: the major of char driver NAME in /proc/devices.
 chrdev_major() {
 	awk -v n="$1" '/^Character devices:/ { c = 1; next }

@@ -49,7 +49,7 @@ for d in "$da" "$db"; do
 	x=${ns#namespace}; y=${x#*.}; x=${x%.*}
 	want=daxkit$(((x + 1) * 100 + y)).0
 	[ "$(daxkit_of "$d")" = "$want" ] || bad="$bad $d ($ns) is $(daxkit_of "$d"), want $want;"
-	grep -q '^#define HAVE_DAX_CLASS_FREE' /etc/daxkit-compat.h || continue
+	has_class_view || continue
 	[ "$(view_of "$d")" = "dax$x.$y" ] || bad="$bad $d ($ns) shows '$(view_of "$d")' in class dax, want dax$x.$y;"
 done
 if [ -n "$bad" ]; then fail $t "$bad"; else pass $t; fi
@@ -58,7 +58,7 @@ if [ -n "$bad" ]; then fail $t "$bad"; else pass $t; fi
 t=clients-reboot-libpmemobj-reads-back
 if [ "${DAXKIT_CLIENTS:-none}" = none ]; then
 	echo "NOTE: $t: this lane has no client programs"
-elif ! grep -q '^#define HAVE_DAX_CLASS_FREE' /etc/daxkit-compat.h; then
+elif ! has_class_view; then
 	echo "NOTE: $t: the kernel owns class dax, so t_80 wrote no pool"
 elif ! dc=$(nd_dax_of daxkit-cl) || ! v=$(view_of "$dc") || ! wait_for /dev/$v; then
 	fail $t "no class dax device for daxkit-cl"

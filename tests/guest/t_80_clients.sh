@@ -48,7 +48,7 @@ fi
 # 11's 5.10) get no class view: dax_core says so once at load, and the
 # clients must refuse daxkit's devices cleanly there.
 view=0
-grep -q '^#define HAVE_DAX_CLASS_FREE' /etc/daxkit-compat.h && view=1
+has_class_view && view=1
 modprobe -r dax_pmem dax_dev dax_core 2>/dev/null
 klog_mark clients-load
 modprobe dax_pmem

@@ -25,6 +25,7 @@
 #include <linux/overflow.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/uio.h>
 #include <daxkit/core.h>
 #include <daxkit/compat_mm.h>
 #include "dax_core.h"
@@ -915,21 +916,61 @@ static long daxkit_dev_direct_access(struct dax_core_device *dcore,
 	return min(avail, nr_pages);
 }
 
+/* Zeroing clears poison: the poisoned pages of the range are recovered. */
 static int daxkit_dev_zero_page_range(struct dax_core_device *dcore,
 				      pgoff_t pgoff, size_t nr_pages)
 {
+	struct daxkit_dev *ddev = dax_core_private(dcore);
 	void *kaddr;
-	long n;
+	long n, i;
 
 	while (nr_pages) {
 		n = daxkit_dev_direct_access(dcore, pgoff, nr_pages, &kaddr, NULL);
 		if (n < 0)
 			return n;
-		memset(kaddr, 0, n << PAGE_SHIFT);
-		arch_wb_cache_pmem(kaddr, n << PAGE_SHIFT);
+		for (i = 0; i < n; i++) {
+			void *page = kaddr + (i << PAGE_SHIFT);
+
+			if (!daxkit_dev_recover_page(ddev, pgoff + i, page)) {
+				memset(page, 0, PAGE_SIZE);
+				arch_wb_cache_pmem(page, PAGE_SIZE);
+			}
+		}
 		pgoff += n;
 		nr_pages -= n;
 	}
+	return 0;
+}
+
+/*
+ * A write over poison: only a whole page can be recovered (its old data is
+ * lost), as in-tree pmem.  Elsewhere an ordinary cache-flushing copy.
+ */
+static size_t daxkit_dev_recovery_write(struct dax_core_device *dcore,
+					pgoff_t pgoff, void *addr, size_t bytes,
+					struct iov_iter *iter)
+{
+	struct daxkit_dev *ddev = dax_core_private(dcore);
+
+	if (dax_core_dev_poisoned(ddev, pgoff, 1)) {
+		if (offset_in_page(addr) || bytes != PAGE_SIZE) {
+			dev_dbg(&ddev->dev, "recovery write of %zu bytes at page %#lx: a whole page is needed\n",
+				bytes, pgoff);
+			return 0;
+		}
+		daxkit_dev_recover_page(ddev, pgoff, addr);
+	}
+	return _copy_from_iter_flushcache(addr, bytes, iter);
+}
+
+/* The region's persistence barrier, or a store fence. */
+static int daxkit_dev_barrier(struct dax_core_device *dcore)
+{
+	struct daxkit_region *region = ((struct daxkit_dev *)dax_core_private(dcore))->region;
+
+	if (region->persist)
+		return region->persist(region->persist_data);
+	wmb();
 	return 0;
 }
 
@@ -937,6 +978,8 @@ static int daxkit_dev_zero_page_range(struct dax_core_device *dcore,
 static const struct dax_core_operations daxkit_dev_dax_ops = {
 	.direct_access = daxkit_dev_direct_access,
 	.zero_page_range = daxkit_dev_zero_page_range,
+	.recovery_write = daxkit_dev_recovery_write,
+	.persist = daxkit_dev_barrier,
 };
 
 /* ---- devices ---- */
@@ -1163,6 +1206,94 @@ static struct dax_core_device *daxkit_region_find(struct daxkit_region *region,
 	return NULL;
 }
 
+static int daxkit_match_devt(struct device *dev, const void *data)
+{
+	const dev_t *devt = data;
+	struct daxkit_dev *ddev = dax_core_to_dev(dev);
+
+	return ddev && (dev->devt == *devt ||
+			(ddev->view && dax_core_dev_view_devt(ddev) == *devt));
+}
+
+static int daxkit_match_name(struct device *dev, const void *data)
+{
+	return dax_core_to_dev(dev) && sysfs_streq(dev_name(dev), data);
+}
+
+/**
+ * dax_core_dev_get_by_name() - find a daxkit device by its name
+ * @name: "daxkitR.N"
+ *
+ * Return: the device, referenced (dax_core_dev_put() it), or NULL.
+ */
+struct daxkit_dev *dax_core_dev_get_by_name(const char *name)
+{
+	struct device *dev;
+
+	dev = bus_find_device(&dax_core_bus_type, NULL, name, daxkit_match_name);
+	return dev ? dax_core_to_dev(dev) : NULL;
+}
+DAXKIT_EXPORT(dax_core_dev_get_by_name);
+
+/**
+ * dax_core_dev_get_by_devt() - find a daxkit device by its node's number
+ * @devt: the device number of /dev/daxkitR.N, or of its /dev/daxX.Y
+ *
+ * Return: the device, referenced (dax_core_dev_put() it), or NULL.
+ */
+struct daxkit_dev *dax_core_dev_get_by_devt(dev_t devt)
+{
+	struct device *dev;
+
+	dev = bus_find_device(&dax_core_bus_type, NULL, &devt, daxkit_match_devt);
+	return dev ? dax_core_to_dev(dev) : NULL;
+}
+DAXKIT_EXPORT(dax_core_dev_get_by_devt);
+
+/**
+ * dax_core_dev_put() - drop the reference a lookup took
+ * @ddev: the device, or NULL
+ */
+void dax_core_dev_put(struct daxkit_dev *ddev)
+{
+	if (ddev)
+		put_device(&ddev->dev);
+}
+DAXKIT_EXPORT(dax_core_dev_put);
+
+/**
+ * dax_core_dev_fsdax() - whether a filesystem's fs/dax.c can own the pages
+ * @ddev: the device
+ *
+ * Return: true when its region's struct pages are MEMORY_DEVICE_FS_DAX
+ * and order-0 (daxkit_region_info.fsdax).
+ */
+bool dax_core_dev_fsdax(struct daxkit_dev *ddev)
+{
+	return ddev->region->fsdax && ddev->region->kaddr;
+}
+DAXKIT_EXPORT(dax_core_dev_fsdax);
+
+/**
+ * dax_core_dev_forget_owners() - clear what mappings of the node left in
+ *	struct page
+ * @ddev: the device, which a holder has just taken (no file is open on it)
+ *
+ * Mappings of /dev/daxkitR.N name the device's inode in struct page; a
+ * filesystem's fs/dax.c expects pages it has not mapped to name nothing.
+ */
+void dax_core_dev_forget_owners(struct daxkit_dev *ddev)
+{
+	int i;
+
+	mutex_lock(&ddev->region->lock);
+	for (i = 0; i < ddev->nr_range; i++)
+		daxkit_clear_owners(ddev->region, ddev->ranges[i].res->start,
+				    resource_size(ddev->ranges[i].res));
+	mutex_unlock(&ddev->region->lock);
+}
+DAXKIT_EXPORT(dax_core_dev_forget_owners);
+
 /**
  * dax_core_region_notify_failure() - route a memory failure to a holder
  * @region: the region whose memory failed
@@ -1247,6 +1378,17 @@ static ssize_t supported_alignments_show(struct device *dev,
 	return len + sysfs_emit_at(buf, len, "\n");
 }
 static DEVICE_ATTR_RO(supported_alignments);
+
+/*
+ * Whose struct pages the region has: "fsdax" (MEMORY_DEVICE_FS_DAX, order
+ * 0: a filesystem can hold its devices through dax_fs_helper) or "devdax".
+ */
+static ssize_t pages_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	return sysfs_emit(buf, "%s\n", dev_to_region(dev)->fsdax ? "fsdax" : "devdax");
+}
+static DEVICE_ATTR_RO(pages);
 
 static ssize_t available_size_show(struct device *dev,
 				   struct device_attribute *attr, char *buf)
@@ -1352,6 +1494,7 @@ static ssize_t delete_store(struct device *dev, struct device_attribute *attr,
 static DEVICE_ATTR_WO(delete);
 
 static struct attribute *daxkit_region_attrs[] = {
+	&dev_attr_pages.attr,
 	&dev_attr_id.attr,
 	&dev_attr_region_size.attr,
 	&dev_attr_region_align.attr,
@@ -1407,6 +1550,9 @@ struct daxkit_region *dax_core_region_create(struct device *parent,
 	region->target_node = info->target_node;
 	region->kaddr = info->kaddr;
 	region->async = info->async;
+	region->fsdax = info->fsdax;
+	region->persist = info->persist;
+	region->persist_data = info->persist_data;
 	region->view_id = -1;
 	region->view_first = -1;
 	ida_init(&region->ida);

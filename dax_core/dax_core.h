@@ -55,6 +55,9 @@ struct daxkit_range {
  * @target_node: the NUMA node its memory would be onlined to
  * @kaddr: where the kernel reaches @res.start; NULL for test regions
  * @async: writes need a provider flush to be durable; MAP_SYNC refused
+ * @fsdax: its struct pages are MEMORY_DEVICE_FS_DAX, order 0
+ * @persist: the provider's persistence barrier, or NULL
+ * @persist_data: what @persist is given
  * @ida: device ids
  * @kref: the region and each of its devices
  * @lock: layout, devices, seed, youngest
@@ -76,6 +79,9 @@ struct daxkit_region {
 	int target_node;
 	void *kaddr;
 	bool async;
+	bool fsdax;
+	int (*persist)(void *persist_data);
+	void *persist_data;
 	struct ida ida;
 	struct kref kref;
 	struct mutex lock;
@@ -142,5 +148,6 @@ void dax_core_mark_dead(struct dax_core_device *dcore);
 extern struct device_attribute dev_attr_poison;
 extern struct device_attribute dev_attr_clear_poison;
 void dax_core_region_poison_seen(struct daxkit_region *region);
+bool daxkit_dev_recover_page(struct daxkit_dev *ddev, pgoff_t pgoff, void *kaddr);
 
 #endif /* _DAX_CORE_PRIVATE_H */

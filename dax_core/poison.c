@@ -234,6 +234,80 @@ static void daxkit_page_clear_poison(struct page *page, void *kaddr)
 	ClearPageHWPoison(page);
 }
 
+/**
+ * daxkit_dev_recover_page() - make a poisoned page of a device usable again
+ * @ddev: the device, bound (its layout cannot change)
+ * @pgoff: the page, in the device
+ * @kaddr: where the kernel reaches it
+ *
+ * For writes that overwrite the whole page (recovery_write, zeroing): the
+ * page is zeroed and unmarked, the caller writes its data after.
+ *
+ * Return: true if the page was poisoned (and now is not).
+ */
+bool daxkit_dev_recover_page(struct daxkit_dev *ddev, pgoff_t pgoff, void *kaddr)
+{
+	struct page *page;
+
+	if (!daxkit_region_may_be_poisoned(ddev->region))
+		return false;
+	page = daxkit_dev_page(ddev, pgoff, NULL);
+	if (!page || !PageHWPoison(page))
+		return false;
+	daxkit_page_clear_poison(page, kaddr);
+	return true;
+}
+
+/**
+ * dax_core_dev_clean_pages() - how many pages from @pgoff are not poisoned
+ * @ddev: the device, bound
+ * @pgoff: the first page, in the device
+ * @nr_pages: how many the caller would use
+ *
+ * For a holder's direct_access: reads must not run into poison.
+ *
+ * Return: the number of leading pages without the HWPoison mark, 0 when
+ * the first one has it.
+ */
+long dax_core_dev_clean_pages(struct daxkit_dev *ddev, pgoff_t pgoff, long nr_pages)
+{
+	long i;
+
+	if (!daxkit_region_may_be_poisoned(ddev->region))
+		return nr_pages;
+	for (i = 0; i < nr_pages; i++)
+		if (daxkit_page_poisoned(ddev, pgoff + i))
+			break;
+	return i;
+}
+DAXKIT_EXPORT(dax_core_dev_clean_pages);
+
+/**
+ * dax_core_dev_mark_poison() - mark failed pages of a device poisoned
+ * @ddev: the device, bound
+ * @pgoff: the first failed page
+ * @nr_pages: how many
+ *
+ * For a holder that took a failure notice: the kernel marks a failed page
+ * only when no holder takes the notice.  Marked pages are refused to
+ * faults and reads until a whole-page write or zeroing recovers them, and
+ * are listed by the device's "poison" attribute.
+ */
+void dax_core_dev_mark_poison(struct daxkit_dev *ddev, pgoff_t pgoff,
+			      unsigned long nr_pages)
+{
+	struct page *page;
+	unsigned long i;
+
+	dax_core_region_poison_seen(ddev->region);
+	for (i = 0; i < nr_pages; i++) {
+		page = daxkit_dev_page(ddev, pgoff + i, NULL);
+		if (page)
+			SetPageHWPoison(page);
+	}
+}
+DAXKIT_EXPORT(dax_core_dev_mark_poison);
+
 /* With the region's lock held (the layout cannot change). */
 static long daxkit_dev_clear_poison(struct daxkit_dev *ddev, u64 offset, u64 length)
 {

@@ -47,6 +47,8 @@ enum dax_core_flags {
  * @name: the name it is found by, once added
  * @bdev: the block device it serves, or NULL
  * @list: its place in the lookup list
+ * @users: files open on the device's nodes; written under
+ *	dax_core_holder_lock.  A holder and users exclude each other
  */
 struct dax_core_device {
 	struct inode inode;
@@ -58,6 +60,7 @@ struct dax_core_device {
 	char name[32];
 	struct block_device *bdev;
 	struct list_head list;
+	unsigned int users;
 };
 
 DEFINE_STATIC_SRCU(dax_core_srcu);
@@ -297,7 +300,8 @@ DAXKIT_EXPORT(dax_core_flush);
  * holders (Req-12).
  *
  * Return: 0; -EINVAL for a NULL @holder; -ENXIO for a dead device;
- * -EBUSY when it already has a holder.
+ * -EBUSY when it already has a holder, or files are open on its nodes
+ * (dax_core_open_claim()).
  */
 int dax_core_holder_register(struct dax_core_device *dcore, void *holder,
 			     const struct dax_core_holder_operations *ops)
@@ -310,7 +314,7 @@ int dax_core_holder_register(struct dax_core_device *dcore, void *holder,
 	spin_lock(&dax_core_holder_lock);
 	if (!dax_core_alive(dcore)) {
 		rc = -ENXIO;
-	} else if (dcore->holder_data) {
+	} else if (dcore->holder_data || dcore->users) {
 		rc = -EBUSY;
 	} else {
 		WRITE_ONCE(dcore->holder_data, holder);
@@ -348,6 +352,44 @@ void dax_core_holder_unregister(struct dax_core_device *dcore, void *holder)
 	synchronize_srcu(&dax_core_srcu);
 }
 DAXKIT_EXPORT(dax_core_holder_unregister);
+
+/**
+ * dax_core_open_claim() - a file is being opened on a node of @dcore
+ * @dcore: the device
+ *
+ * A device a holder (a filesystem) has cannot be opened for mapping, and
+ * one that is open cannot be taken by a holder: one user at a time.
+ * Undone by dax_core_open_release() when the file is released (after its
+ * last mapping went).
+ *
+ * Return: 0, or -EBUSY while the device has a holder.
+ */
+int dax_core_open_claim(struct dax_core_device *dcore)
+{
+	int rc = 0;
+
+	spin_lock(&dax_core_holder_lock);
+	if (dcore->holder_data)
+		rc = -EBUSY;
+	else
+		dcore->users++;
+	spin_unlock(&dax_core_holder_lock);
+	return rc;
+}
+DAXKIT_EXPORT(dax_core_open_claim);
+
+/**
+ * dax_core_open_release() - undo dax_core_open_claim()
+ * @dcore: the device
+ */
+void dax_core_open_release(struct dax_core_device *dcore)
+{
+	spin_lock(&dax_core_holder_lock);
+	if (!WARN_ON_ONCE(!dcore->users))
+		dcore->users--;
+	spin_unlock(&dax_core_holder_lock);
+}
+DAXKIT_EXPORT(dax_core_open_release);
 
 /**
  * dax_core_holder() - the holder of @dcore
@@ -399,6 +441,33 @@ out:
 	return rc;
 }
 DAXKIT_EXPORT(dax_core_notify_failure);
+
+/**
+ * dax_core_barrier() - make what was written back to @dcore's media durable
+ * @dcore: the device
+ *
+ * The persistence barrier a filesystem issues at fsync and syncfs, after
+ * writing back CPU caches (dax_core_flush()): the provider's, or a store
+ * fence for memory that is durable once written back.  May sleep.
+ *
+ * Return: 0, -ENXIO for a dead device, or the provider's error.
+ */
+int dax_core_barrier(struct dax_core_device *dcore)
+{
+	int rc = -ENXIO, id;
+
+	id = dax_core_read_lock();
+	if (dax_core_alive(dcore)) {
+		rc = 0;
+		if (dcore->ops->persist)
+			rc = dcore->ops->persist(dcore);
+		else
+			wmb();
+	}
+	dax_core_read_unlock(id);
+	return rc;
+}
+DAXKIT_EXPORT(dax_core_barrier);
 
 /**
  * dax_core_add_host() - make @dcore findable
@@ -528,7 +597,10 @@ DAXKIT_EXPORT(dax_core_alloc);
  * dax_core_kill() - end all access to @dcore
  * @dcore: the device
  *
- * Clears ALIVE, then waits for every dax_core_read_lock() section, so on
+ * First the holder, if any, hears that the device is going away: a notice
+ * for the whole device with DAX_CORE_MF_PRE_REMOVE, so that it can stop
+ * using it (a filesystem unmaps its files and stops new access).  Then
+ * clears ALIVE, then waits for every dax_core_read_lock() section, so on
  * return no new access or fault succeeds, failure notices get -ENXIO, the
  * holder is gone and the device can no longer be looked up (Req-06).
  * Mappings of its inode are torn down; the next access faults and finds
@@ -540,6 +612,8 @@ void dax_core_kill(struct dax_core_device *dcore)
 
 	if (!dcore)
 		return;
+	if (dax_core_holder(dcore))
+		dax_core_notify_failure(dcore, 0, U64_MAX, DAX_CORE_MF_PRE_REMOVE);
 	mutex_lock(&dax_core_kill_lock);
 	mutex_lock(&dax_core_hosts_lock);
 	was_alive = test_and_clear_bit(DAX_CORE_ALIVE, &dcore->flags);
@@ -615,6 +689,7 @@ static struct inode *dax_core_alloc_inode(struct super_block *sb)
 	dcore->holder_ops = NULL;
 	dcore->name[0] = '\0';
 	dcore->bdev = NULL;
+	dcore->users = 0;
 	return &dcore->inode;
 }
 

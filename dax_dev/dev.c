@@ -34,6 +34,15 @@ static int dax_dev_check_vma(struct daxkit_dev *ddev, struct vm_area_struct *vma
 	struct device *dev = dax_core_dev_device(ddev);
 	unsigned long mask = dax_core_dev_align(ddev) - 1;
 
+	/*
+	 * Where device memory is mapped as folios, fsdax pages (order 0,
+	 * refcount 0 while idle) are fs/dax.c's alone.
+	 */
+	if (DAXKIT_PGMAP_COMPOUND && dax_core_dev_fsdax(ddev)) {
+		dev_info_ratelimited(dev, "%s: %s: on this kernel fsdax pages map only through a filesystem\n",
+				     current->comm, what);
+		return -ENODEV;
+	}
 	/* VM_MAYSHARE: mmap clears VM_SHARED for MAP_SHARED on an O_RDONLY fd. */
 	if (!(vma->vm_flags & VM_MAYSHARE)) {
 		dev_info_ratelimited(dev, "%s: %s: private mapping refused\n",
@@ -263,11 +272,20 @@ static struct daxkit_dev *dax_dev_from_inode(struct inode *inode)
 	return dax_core_to_dev(kobj_to_dev(inode->i_cdev->kobj.parent));
 }
 
+/*
+ * One user at a time: a device a filesystem holds (dax_fs_helper) does not
+ * open, and an open one cannot be taken until its files are released.
+ */
 static int dax_dev_open(struct inode *inode, struct file *filp)
 {
 	struct daxkit_dev *ddev = dax_dev_from_inode(inode);
-	struct inode *dinode = dax_core_inode(dax_core_dev_dax(ddev));
+	struct dax_core_device *dcore = dax_core_dev_dax(ddev);
+	struct inode *dinode = dax_core_inode(dcore);
 
+	if (dax_core_open_claim(dcore)) {
+		dev_dbg(dax_core_dev_device(ddev), "open: a filesystem holds the device\n");
+		return -EBUSY;
+	}
 	/* Mappings hang off the device's inode, so kill can zap them all. */
 	inode->i_mapping = dinode->i_mapping;
 	inode->i_mapping->host = dinode;
@@ -280,6 +298,9 @@ static int dax_dev_open(struct inode *inode, struct file *filp)
 
 static int dax_dev_release(struct inode *inode, struct file *filp)
 {
+	struct daxkit_dev *ddev = filp->private_data;
+
+	dax_core_open_release(dax_core_dev_dax(ddev));
 	return 0;
 }
 

@@ -25,6 +25,7 @@ struct platform_device;
  * @mapped: @pgmap's pages exist
  * @async: the media is not synchronous (virtio-pmem): writes need the
  *	provider's flush to be durable, and the region refuses MAP_SYNC
+ * @fsdax: @pgmap's pages are MEMORY_DEVICE_FS_DAX, order 0 (fsdax=)
  * @pgmap: the ZONE_DEVICE pages.  The owner may fill in the range (and an
  *	altmap) before dax_pmem_range_start(), to cover more than the data;
  *	left empty, it covers exactly the data
@@ -45,6 +46,7 @@ struct dax_pmem_range {
 	struct resource *claim;
 	bool mapped;
 	bool async;
+	bool fsdax;
 	struct dev_pagemap pgmap;
 	struct daxkit_region *region;
 	struct platform_device *pdev;

@@ -41,6 +41,17 @@ module_param(ranges, charp, 0444);
 MODULE_PARM_DESC(ranges,
 		 "more physical ranges to serve, reserved (memmap=nn$ss) or unclaimed, 2M-aligned: size@start[,size@start...], e.g. 256M@4G");
 
+/*
+ * Regions whose pages are for filesystems: chosen when the region is set
+ * up, because the type of its struct pages is fixed by memremap_pages()
+ * and cannot change while anything maps them.
+ */
+static int fsdax[DAX_PMEM_MAX_RANGES];
+static unsigned int fsdax_nr;
+module_param_array(fsdax, int, &fsdax_nr, 0444);
+MODULE_PARM_DESC(fsdax,
+		 "region ids whose pages fs/dax.c can own (for filesystems on dax_fs_helper): id[,id...], e.g. 0,16,100");
+
 static LIST_HEAD(dax_pmem_ranges);
 static DEFINE_IDA(dax_pmem_ida);
 /* Orders a failure notice against the region going away: r->region. */
@@ -168,8 +179,22 @@ static const struct dev_pagemap_ops dax_pmem_pgmap_ops = {
 #define DAX_PMEM_PGMAP_OPS	NULL
 #endif
 
+/* Whether fsdax= names region @id. */
+static bool dax_pmem_wants_fsdax(int id)
+{
+	unsigned int i;
+
+	for (i = 0; i < fsdax_nr; i++)
+		if (fsdax[i] == id)
+			return true;
+	return false;
+}
+
 /*
- * ZONE_DEVICE pages for the range; *kaddr is where the data starts.  Memory
+ * ZONE_DEVICE pages for the range; *kaddr is where the data starts.  A
+ * region fsdax= names gets pages fs/dax.c can own: MEMORY_DEVICE_FS_DAX,
+ * order 0 (fs/dax.c makes its own huge entries, and from v6.15 its own
+ * folios).  Memory
  * hotplug takes whole subsections (2 MiB): anything else is refused here,
  * before memremap_pages() would warn.
  */
@@ -185,10 +210,12 @@ static int dax_pmem_map(struct dax_pmem_range *r, int nid, void **kaddr)
 	if (!IS_ALIGNED(r->pgmap.range.start | range_len(&r->pgmap.range),
 			SUBSECTION_SIZE))
 		return -EINVAL;
-	r->pgmap.type = MEMORY_DEVICE_GENERIC;
+	r->fsdax = IS_ENABLED(CONFIG_FS_DAX) && dax_pmem_wants_fsdax(r->id);
+	r->pgmap.type = r->fsdax ? MEMORY_DEVICE_FS_DAX : MEMORY_DEVICE_GENERIC;
 	r->pgmap.ops = DAX_PMEM_PGMAP_OPS;
 #if DAXKIT_PGMAP_COMPOUND
-	r->pgmap.vmemmap_shift = order_base_2(r->align >> PAGE_SHIFT);
+	if (!r->fsdax)
+		r->pgmap.vmemmap_shift = order_base_2(r->align >> PAGE_SHIFT);
 #endif
 	base = memremap_pages(&r->pgmap, nid);
 	if (IS_ERR(base))
@@ -219,6 +246,7 @@ int dax_pmem_range_serve(struct dax_pmem_range *r, struct device *parent,
 		.target_node = target_node,
 		.kaddr = kaddr,
 		.async = r->async,
+		.fsdax = r->fsdax,
 	};
 	struct daxkit_region *region;
 	struct daxkit_dev *ddev;
@@ -239,8 +267,9 @@ int dax_pmem_range_serve(struct dax_pmem_range *r, struct device *parent,
 	ddev = dax_core_dev_create(region, r->size);
 	if (IS_ERR(ddev))
 		return PTR_ERR(ddev);
-	dev_info(parent, "region %d: %pa+%#llx, device %s%s\n", r->id, &r->start,
+	dev_info(parent, "region %d: %pa+%#llx, device %s%s%s\n", r->id, &r->start,
 		 r->size, dev_name(dax_core_dev_device(ddev)),
+		 r->fsdax ? ", fsdax pages" : "",
 		 r->async ? " (media needs a flush to be durable: no MAP_SYNC)" : "");
 	return 0;
 }
@@ -560,12 +589,34 @@ static void dax_pmem_legacy_release_all(void)
 	}
 }
 
+/* fsdax= names region ids, on a kernel that has fs-dax. */
+static int __init dax_pmem_check_fsdax(void)
+{
+	unsigned int i;
+
+	if (fsdax_nr && !IS_ENABLED(CONFIG_FS_DAX)) {
+		pr_err("fsdax= refused: this kernel is built without CONFIG_FS_DAX\n");
+		return -EOPNOTSUPP;
+	}
+	for (i = 0; i < fsdax_nr; i++) {
+		if (fsdax[i] < 0 || fsdax[i] >= DAX_PMEM_ID_DYNAMIC) {
+			pr_err("fsdax= refused: %d is not a region id (0 to %d)\n",
+			       fsdax[i], DAX_PMEM_ID_DYNAMIC - 1);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static int __init dax_pmem_init(void)
 {
 	struct dax_pmem_found *found;
 	int rc, i;
 
 	rc = dax_core_abi_check(KBUILD_MODNAME);
+	if (rc)
+		return rc;
+	rc = dax_pmem_check_fsdax();
 	if (rc)
 		return rc;
 	found = kzalloc(sizeof(*found), GFP_KERNEL);

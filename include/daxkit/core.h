@@ -14,10 +14,11 @@
 #include <linux/device.h>
 #include <linux/errno.h>
 #include <linux/printk.h>
+#include <linux/mm.h>
 #include <daxkit/compat.h>
 
 #define DAX_CORE_ABI_MAJOR	2
-#define DAX_CORE_ABI_MINOR	2
+#define DAX_CORE_ABI_MINOR	3
 
 #define DAX_CORE_ABI(major, minor)	(((u32)(major) << 16) | (u16)(minor))
 #define DAX_CORE_ABI_MAJOR_OF(abi)	((abi) >> 16)
@@ -33,6 +34,17 @@
 #else
 #define DAX_CORE_ABI_WANTED \
 	DAX_CORE_ABI(DAX_CORE_ABI_MAJOR, DAX_CORE_ABI_MINOR)
+#endif
+
+/*
+ * (2.3) The mf_flags of the notice a holder gets before its device goes
+ * away (dax_core_kill()): the kernel's MF_MEM_PRE_REMOVE where it has one
+ * (v6.6), a bit memory_failure() never uses elsewhere.
+ */
+#ifdef HAVE_MF_MEM_PRE_REMOVE
+#define DAX_CORE_MF_PRE_REMOVE	MF_MEM_PRE_REMOVE
+#else
+#define DAX_CORE_MF_PRE_REMOVE	(1 << 30)
 #endif
 
 struct block_device;
@@ -52,6 +64,8 @@ struct daxkit_dev;
  *	poison on the way.  Optional.
  * @flush: write back CPU caches for [@addr, @addr + @size).  Optional; the
  *	architecture's persistent-memory writeback is used without it.
+ * @persist: (2.3) make what was written back durable.  Optional; a store
+ *	fence without it.  May sleep.
  */
 struct dax_core_operations {
 	long (*direct_access)(struct dax_core_device *dcore, pgoff_t pgoff,
@@ -61,6 +75,7 @@ struct dax_core_operations {
 	size_t (*recovery_write)(struct dax_core_device *dcore, pgoff_t pgoff,
 				 void *addr, size_t bytes, struct iov_iter *iter);
 	void (*flush)(struct dax_core_device *dcore, void *addr, size_t size);
+	int (*persist)(struct dax_core_device *dcore);
 };
 
 /**
@@ -96,12 +111,17 @@ int dax_core_zero_page_range(struct dax_core_device *dcore, pgoff_t pgoff,
 size_t dax_core_recovery_write(struct dax_core_device *dcore, pgoff_t pgoff,
 			       void *addr, size_t bytes, struct iov_iter *iter);
 void dax_core_flush(struct dax_core_device *dcore, void *addr, size_t size);
+/* (2.3) */
+int dax_core_barrier(struct dax_core_device *dcore);
 
 /* Holders and failure notices. */
 int dax_core_holder_register(struct dax_core_device *dcore, void *holder,
 			     const struct dax_core_holder_operations *ops);
 void dax_core_holder_unregister(struct dax_core_device *dcore, void *holder);
 void *dax_core_holder(struct dax_core_device *dcore);
+/* (2.3) One user at a time: a holder, or files open on the device. */
+int dax_core_open_claim(struct dax_core_device *dcore);
+void dax_core_open_release(struct dax_core_device *dcore);
 int dax_core_notify_failure(struct dax_core_device *dcore, u64 offset,
 			    u64 len, int mf_flags);
 
@@ -150,6 +170,11 @@ void dax_core_bus_remove_file(struct bus_attribute *attr);
  *	be durable (virtio-pmem), so MAP_SYNC is refused.  False, the
  *	zero-initialised default, for memory durable once CPU caches are
  *	written back
+ * @fsdax: (2.3) the provider's struct pages are MEMORY_DEVICE_FS_DAX and
+ *	order-0, so a filesystem's fs/dax.c can own them (dax_fs_helper)
+ * @persist: (2.3) the persistence barrier for the region's memory, given
+ *	@persist_data, or NULL for a store fence
+ * @persist_data: what @persist is given
  */
 struct daxkit_region_info {
 	int id;
@@ -159,6 +184,9 @@ struct daxkit_region_info {
 	int target_node;
 	void *kaddr;
 	bool async;
+	bool fsdax;
+	int (*persist)(void *persist_data);
+	void *persist_data;
 };
 
 struct daxkit_region *dax_core_region_create(struct device *parent,
@@ -181,6 +209,15 @@ int dax_core_region_show_dax(struct daxkit_region *region, int id, int first);
 dev_t dax_core_dev_view_devt(struct daxkit_dev *ddev);
 int dax_core_region_notify_failure(struct daxkit_region *region, phys_addr_t phys,
 				   u64 len, int mf_flags);
+/* (2.3) For dax_fs_helper: devices by name or node, fsdax pages, poison. */
+struct daxkit_dev *dax_core_dev_get_by_name(const char *name);
+struct daxkit_dev *dax_core_dev_get_by_devt(dev_t devt);
+void dax_core_dev_put(struct daxkit_dev *ddev);
+bool dax_core_dev_fsdax(struct daxkit_dev *ddev);
+void dax_core_dev_forget_owners(struct daxkit_dev *ddev);
+long dax_core_dev_clean_pages(struct daxkit_dev *ddev, pgoff_t pgoff, long nr_pages);
+void dax_core_dev_mark_poison(struct daxkit_dev *ddev, pgoff_t pgoff,
+			      unsigned long nr_pages);
 
 /**
  * dax_core_abi_check() - refuse to run against an incompatible dax_core

@@ -1,0 +1,90 @@
+# SPDX-License-Identifier: GPL-2.0
+# dax_fs_helper (issue 16): its KTAP self-test (tests/kmod/dax_fs_selftest.c)
+# on the legacy range served with fsdax pages (dax_pmem fsdax=0), and the
+# 1 GiB ranges= region served without them, which the helper must refuse.
+# Each KTAP result becomes a RESULT line; the plan must match.  The kernel's
+# fs_dax tracepoints then show what fsync wrote back: exactly the entries
+# the test dirtied (Req-54, Req-56), and nothing else.
+. /tests/lib.sh
+
+T=/sys/kernel/debug/tracing
+[ -d $T/events ] || T=/sys/kernel/tracing
+[ -d $T/events ] || mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+
+t=fs-helper-load
+if ! modprobe dax_pmem fsdax=0 ranges=0x40000000@0x100000000 || ! wait_for /dev/daxkit0.0; then
+	fail $t "modprobe dax_pmem fsdax=0 failed: $(dmesg | tail -n 3 | tr '\n' '|')"
+	modprobe -r dax_pmem
+	exit 0
+fi
+case $(rd /sys/devices/platform/daxkit_pmem.0/pages) in
+fsdax) pass fs-helper-region-pages-fsdax ;;
+*) fail fs-helper-region-pages-fsdax "region 0 shows '$(rd /sys/devices/platform/daxkit_pmem.0/pages)'" ;;
+esac
+if ! modprobe dax_fs_helper; then
+	fail $t "modprobe dax_fs_helper failed"
+	modprobe -r dax_pmem
+	exit 0
+fi
+pass $t
+
+ev=$T/events/fs_dax/dax_writeback_one
+trace=no
+if [ -f $ev/enable ]; then
+	echo > $T/trace
+	echo 1 > $ev/enable && trace=yes
+fi
+klog_mark fs-selftest
+if ! insmod /test/kmod/dax_fs_selftest.ko dev=daxkit0.0 devdax=daxkit16.0; then
+	fail fs-selftest "insmod dax_fs_selftest failed"
+fi
+[ $trace = yes ] && echo 0 > $ev/enable
+out=$(klog_since fs-selftest | sed 's/^\[[^]]*\] //' | sed -n 's/^dax_fs_selftest: //p')
+plan=$(echo "$out" | sed -n 's/^1\.\.\([0-9]*\)$/\1/p')
+echo "$out" | grep -E '^(not )?ok [0-9]+ ' > /tmp/ktap
+while read -r line; do
+	set -- $line
+	case $line in
+	"ok "*" # SKIP "*) echo "NOTE: fs-selftest-$3 skipped: ${line#* # SKIP }" ;;
+	ok*) pass "fs-selftest-$3" ;;
+	*) fail "fs-selftest-$4" "${line#* # }" ;;
+	esac
+done < /tmp/ktap
+n=$(wc -l < /tmp/ktap)
+if [ -z "$plan" ] || [ "$n" != "$plan" ]; then
+	fail fs-selftest-plan "KTAP plan '$plan', results $n"
+else
+	pass fs-selftest-plan
+fi
+
+# What fsync wrote back, as fs/dax.c traced it: the 4K entry at page 1 and
+# the 2M entry at page 0x200, then page 1 again after the second store.
+t=fs-fsync-wrote-back-exactly-the-dirty-entries
+if [ $trace != yes ]; then
+	echo "NOTE: $t: no fs_dax tracepoints in this kernel"
+else
+	got=$(grep -o 'pgoff 0x[0-9a-f]* pglen 0x[0-9a-f]*' $T/trace | tr '\n' ',')
+	want='pgoff 0x1 pglen 0x1,pgoff 0x200 pglen 0x200,pgoff 0x1 pglen 0x1,'
+	if [ "$got" = "$want" ]; then
+		pass $t
+	else
+		fail $t "traced writebacks '$got', want '$want'"
+	fi
+fi
+
+# The device is free again after rmmod: the node opens, the region unloads.
+rmmod dax_fs_selftest
+t=fs-helper-device-free-after-put
+if exec 3<>/dev/daxkit0.0; then
+	exec 3>&-
+	pass $t
+else
+	fail $t "/dev/daxkit0.0 does not open after the test let it go"
+fi
+modprobe -r dax_fs_helper
+modprobe -r dax_pmem
+if loaded dax_pmem; then
+	fail fs-helper-unload "dax_pmem still loaded"
+else
+	pass fs-helper-unload
+fi

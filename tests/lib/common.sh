@@ -90,11 +90,14 @@ in_root() {
 	fi
 }
 
-# qemu_accel: QEMU's accelerator arguments for the guests, on stdout.  KVM
-# where it is usable: DAXKIT_KVM_DEV (default /dev/kvm) exists and opens
-# for reading and writing, and, for /dev/kvm itself, QEMU starts with
+# qemu_accel [KERNEL]: QEMU's accelerator arguments for the guests, on
+# stdout.  KVM where it is usable: DAXKIT_KVM_DEV (default /dev/kvm) exists
+# and opens for reading and writing; for /dev/kvm itself, QEMU starts with
 # -accel kvm (QEMU always opens /dev/kvm, so another DAXKIT_KVM_DEV, which
-# is for testing this choice, skips that probe).  Software emulation
+# is for testing this choice, skips that probe); and, given a KERNEL, that
+# kernel gets as far as printing its banner under KVM (qemu_kvm_boots: a
+# /dev/kvm can open and start QEMU and still run no guest, as on a host
+# whose own KVM is nested without long mode).  Software emulation
 # (multi-threaded TCG) otherwise.  DAXKIT_ACCEL=kvm or tcg forces one.
 qemu_accel() {
 	local dev=${DAXKIT_KVM_DEV:-/dev/kvm} kvm="-accel kvm" tcg="-accel tcg,thread=multi"
@@ -105,7 +108,8 @@ qemu_accel() {
 	*) die "DAXKIT_ACCEL=$DAXKIT_ACCEL: kvm or tcg" ;;
 	esac
 	if [ -e "$dev" ] && (exec 3<> "$dev") 2> /dev/null &&
-		{ [ -n "${DAXKIT_KVM_DEV:-}" ] || qemu_kvm_starts; }; then
+		{ [ -n "${DAXKIT_KVM_DEV:-}" ] || qemu_kvm_starts; } &&
+		{ [ -z "${1:-}" ] || qemu_kvm_boots "$1"; }; then
 		echo "$kvm"
 	else
 		echo "$tcg"
@@ -116,6 +120,28 @@ qemu_accel() {
 qemu_kvm_starts() {
 	echo quit | timeout 30 qemu-system-x86_64 -machine none -accel kvm -nodefaults \
 		-display none -monitor stdio > /dev/null 2>&1
+}
+
+# qemu_kvm_boots KERNEL: KERNEL prints its banner on the serial console
+# under KVM within DAXKIT_KVM_PROBE_SECS (30); a working KVM takes about a
+# second.  The answer holds until the host reboots: it is kept, per boot
+# of the host, in DAXKIT_CACHE.  DAXKIT_QEMU replaces QEMU (tests).
+qemu_kvm_boots() {
+	local mark verdict=no
+	mark="$DAXKIT_CACHE/kvm-boots.$(cat /proc/sys/kernel/random/boot_id 2>/dev/null)"
+	[ -n "${DAXKIT_QEMU:-}" ] && mark=
+	if [ -n "$mark" ] && [ -f "$mark" ]; then
+		[ "$(cat "$mark")" = yes ]
+		return
+	fi
+	if timeout "${DAXKIT_KVM_PROBE_SECS:-30}" "${DAXKIT_QEMU:-qemu-system-x86_64}" \
+		-machine pc -accel kvm -cpu max -m 256 -nodefaults -display none \
+		-serial stdio -no-reboot -kernel "$1" -append "console=ttyS0 panic=-1" \
+		< /dev/null 2> /dev/null | grep -q -m1 'Linux version'; then
+		verdict=yes
+	fi
+	[ -z "$mark" ] || echo $verdict > "$mark"
+	[ $verdict = yes ]
 }
 
 # Install what is missing; apt-get update only when something is.

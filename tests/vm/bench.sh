@@ -32,7 +32,7 @@ rm -f "$DAXKIT_NVDIMM"
 res=$(tr -d '\r' < "$out/bench.log" | sed -n '/^DAXKIT-RESULTS-BEGIN$/,/^DAXKIT-RESULTS-END$/p')
 grep '^BENCH-ERROR' <<< "$res" >&2 || true
 [ $rc = 0 ] || log "the VM exited with $rc; its console log is $out/bench.log"
-accel=$(qemu_accel)
+accel=$(qemu_accel "$kimg/vmlinuz")
 echo "daxkit against the in-tree stack, $KVER ($name), same namespaces, one boot, medians of 3 alternating rounds, QEMU ${accel:-(no accelerator)}"
 awk '
 	$1 == "BENCH:" { n = ++cnt[$2, $3]; v[$2, $3, n] = $0 }

@@ -36,7 +36,7 @@ vpmem=${DAXKIT_VPMEM:-$DAXKIT_CACHE/vm/vpmem0.img}
 mkdir -p "$(dirname "$vpmem")"
 [ -f "$vpmem" ] || truncate -s 256M "$vpmem"
 
-accel=$(qemu_accel)
+accel=$(qemu_accel "$kernel")
 clients=()
 if [ -n "${DAXKIT_CLIENTS:-}" ]; then
 	clients=(-fsdev "local,id=clients,path=$DAXKIT_CLIENTS,security_model=none,readonly=on"

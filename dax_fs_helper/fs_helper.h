@@ -49,17 +49,22 @@ static inline unsigned long dax_fs_to_kernel_pfn(unsigned long pfn)
 #endif
 
 /*
- * direct_access takes an access mode from v5.19: a read over poison gets
- * -EHWPOISON, and a write retries in DAX_RECOVERY_WRITE mode.  Before it,
- * poison is -EIO to every access.
+ * direct_access takes an access mode from v5.19: fs/dax.c retries a write
+ * that met poison in DAX_RECOVERY_WRITE mode.  The error that makes it
+ * retry is -EIO until v6.5, -EHWPOISON from then on (which fs/dax.c turns
+ * into -EIO for the caller, dax_mem2blk_err()).  Before v5.19 poison is
+ * -EIO to every access.
  */
 #ifdef HAVE_DAX_ACCESS_MODE
 #define DAX_FS_ACCESS_MODE_ARG	enum dax_access_mode mode,
 #define DAX_FS_RECOVERY		(mode == DAX_RECOVERY_WRITE)
-#define DAX_FS_POISON_ERR	-EHWPOISON
 #else
 #define DAX_FS_ACCESS_MODE_ARG
 #define DAX_FS_RECOVERY		false
+#endif
+#ifdef HAVE_DAX_MEM2BLK_ERR
+#define DAX_FS_POISON_ERR	-EHWPOISON
+#else
 #define DAX_FS_POISON_ERR	-EIO
 #endif
 

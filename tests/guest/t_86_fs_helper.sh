@@ -17,9 +17,9 @@ if ! modprobe dax_pmem fsdax=0 ranges=0x40000000@0x100000000 || ! wait_for /dev/
 	modprobe -r dax_pmem
 	exit 0
 fi
-case $(rd /sys/devices/platform/daxkit_pmem.0/pages) in
+case $(rd /sys/devices/platform/daxkit_pmem.0/daxkit_region/pages) in
 fsdax) pass fs-helper-region-pages-fsdax ;;
-*) fail fs-helper-region-pages-fsdax "region 0 shows '$(rd /sys/devices/platform/daxkit_pmem.0/pages)'" ;;
+*) fail fs-helper-region-pages-fsdax "region 0 shows '$(rd /sys/devices/platform/daxkit_pmem.0/daxkit_region/pages)'" ;;
 esac
 if ! modprobe dax_fs_helper; then
 	fail $t "modprobe dax_fs_helper failed"

@@ -248,15 +248,15 @@ static bool dax_fs_page_idle(struct page *page)
  * @start: first byte
  * @end: last byte, LLONG_MAX for to the end
  * @wait: sleeps until woken: drops the filesystem's locks (its
- *	invalidate lock, held exclusively by the caller), schedule()s,
+ *	invalidate lock, which the caller took exclusively), schedule()s,
  *	retakes them
  *
  * Before truncate or a hole punch frees blocks: pages of the range that a
  * driver has pinned for DMA (O_DIRECT from the mapping into another
  * device, RDMA) must not be freed under it (Req-58).  Mappings of the
- * range are unmapped; then this waits for each pinned page.  Call with
- * the filesystem's invalidate lock held exclusively, so no new mapping
- * appears.
+ * range are unmapped; then this waits for each pinned page.  Call while
+ * holding the filesystem's invalidate lock exclusively (the filesystem's
+ * own lock, which the helper cannot check), so no new mapping appears.
  *
  * Return: 0, or -ERESTARTSYS (-EINTR) when a signal interrupted the wait.
  */

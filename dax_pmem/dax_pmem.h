@@ -26,6 +26,8 @@ struct platform_device;
  * @async: the media is not synchronous (virtio-pmem): writes need the
  *	provider's flush to be durable, and the region refuses MAP_SYNC
  * @fsdax: @pgmap's pages are MEMORY_DEVICE_FS_DAX, order 0 (fsdax=)
+ * @persist: the region's persistence barrier, or NULL for a store fence
+ * @persist_data: what @persist is given
  * @pgmap: the ZONE_DEVICE pages.  The owner may fill in the range (and an
  *	altmap) before dax_pmem_range_start(), to cover more than the data;
  *	left empty, it covers exactly the data
@@ -47,6 +49,8 @@ struct dax_pmem_range {
 	bool mapped;
 	bool async;
 	bool fsdax;
+	int (*persist)(void *persist_data);
+	void *persist_data;
 	struct dev_pagemap pgmap;
 	struct daxkit_region *region;
 	struct platform_device *pdev;

@@ -150,6 +150,15 @@ static void dax_pmem_nd_release(void *data)
 	dax_pmem_range_fini(&nd->range);
 }
 
+/*
+ * The persistence barrier of a namespace's region: libnvdimm's flush
+ * (write-pending-queue flush hints, or virtio-pmem's request to the host).
+ */
+static int dax_pmem_nd_persist(void *nd_region)
+{
+	return nvdimm_flush(nd_region, NULL);
+}
+
 static int dax_pmem_nd_serve(struct dax_pmem_nd *nd, struct device *dev)
 {
 	struct range *pages = &nd->range.pgmap.range;
@@ -179,6 +188,8 @@ static int dax_pmem_nd_serve(struct dax_pmem_nd *nd, struct device *dev)
 				 dax_pmem_nd_id(nd->range.nd_region, nd->range.nd_ns) : -1);
 	if (rc)
 		return rc;
+	nd->range.persist = dax_pmem_nd_persist;
+	nd->range.persist_data = to_nd_region(dev->parent);
 	return dax_pmem_range_start(&nd->range, dev, phys_to_target_node(pages->start));
 }
 

@@ -247,6 +247,8 @@ int dax_pmem_range_serve(struct dax_pmem_range *r, struct device *parent,
 		.kaddr = kaddr,
 		.async = r->async,
 		.fsdax = r->fsdax,
+		.persist = r->persist,
+		.persist_data = r->persist_data,
 	};
 	struct daxkit_region *region;
 	struct daxkit_dev *ddev;

@@ -46,6 +46,15 @@ if clients_up; then
 		--verify_state_save=0 2>&1 | grep -E 'WRITE:|READ:|err='
 	clients_down
 fi
+echo "--- for filesystems: dax_pmem fsdax=0 gives region 0 fsdax pages; dax_fs_helper's"
+echo "    self-test holds daxkit0.0 as a filesystem would, through the kernel's fs/dax.c"
+modprobe -r dax_pmem && modprobe dax_pmem fsdax=0 && modprobe dax_fs_helper && sleep 1
+echo "daxkit_region/pages: $(cat $R/pages)"
+klog_mark demo-fs
+insmod /test/kmod/dax_fs_selftest.ko dev=daxkit0.0 &&
+	klog_since demo-fs | sed -n 's/^\[[^]]*\] dax_fs_selftest: //p' | grep -E '^(not )?ok|^#' | tail -n 12
+rmmod dax_fs_selftest
+modprobe -r dax_fs_helper
 echo "--- modprobe -r dax_pmem"
 modprobe -r dax_pmem
-echo "daxkit modules still loaded: $(grep -c '^dax_\(core\|dev\|pmem\) ' /proc/modules)"
+echo "daxkit modules still loaded: $(grep -c '^dax_\(core\|dev\|pmem\|fs_helper\) ' /proc/modules)"

@@ -58,13 +58,14 @@ else
 fi
 
 # What fsync wrote back, as fs/dax.c traced it: the 4K entry at page 1 and
-# the 2M entry at page 0x200, then page 1 again after the second store.
+# the 2M entry at page 0x200, then page 1 again after the second store,
+# then page 2, which the MAP_SYNC store dirtied.
 t=fs-fsync-wrote-back-exactly-the-dirty-entries
 if [ $trace != yes ]; then
 	echo "NOTE: $t: no fs_dax tracepoints in this kernel"
 else
 	got=$(grep -o 'pgoff 0x[0-9a-f]* pglen 0x[0-9a-f]*' $T/trace | tr '\n' ',')
-	want='pgoff 0x1 pglen 0x1,pgoff 0x200 pglen 0x200,pgoff 0x1 pglen 0x1,'
+	want='pgoff 0x1 pglen 0x1,pgoff 0x200 pglen 0x200,pgoff 0x1 pglen 0x1,pgoff 0x2 pglen 0x1,'
 	if [ "$got" = "$want" ]; then
 		pass $t
 	else

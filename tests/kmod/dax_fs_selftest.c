@@ -61,6 +61,9 @@ MODULE_PARM_DESC(devdax, "a daxkit device without fsdax pages, which must be ref
  * @pte: PTE faults served
  * @pmd: PMD faults served
  * @mkwrite: write faults on pages already mapped read-only
+ * @syncs: MAP_SYNC write faults that had to make metadata durable
+ * @meta_dirty: the file's metadata is "not yet durable": iomaps say
+ *	IOMAP_F_DIRTY, so MAP_SYNC write faults sync first
  * @notices: failure notices heard
  * @off: the last notice's offset
  * @len: its length
@@ -76,7 +79,8 @@ struct fst {
 	struct file *file;
 	struct vfsmount *mnt;
 	struct rw_semaphore lock;
-	atomic_t pte, pmd, mkwrite, notices;
+	atomic_t pte, pmd, mkwrite, syncs, notices;
+	bool meta_dirty;
 	u64 off, len;
 	int flags;
 	int passed, failed, skipped, nr;
@@ -128,7 +132,7 @@ static int fst_iomap_begin(struct inode *inode, loff_t pos, loff_t length,
 	iomap->length = size - iomap->offset;
 	iomap->addr = iomap->offset;
 	iomap->type = IOMAP_MAPPED;
-	iomap->flags = 0;
+	iomap->flags = READ_ONCE(fst.meta_dirty) ? IOMAP_F_DIRTY : 0;
 	iomap->bdev = NULL;
 	iomap->dax_dev = dax_fs_dax_device(fst.fdev);
 	return 0;
@@ -146,8 +150,10 @@ static vm_fault_t fst_fault_order(struct vm_fault *vmf, unsigned int order)
 	down_read(&fst.lock);
 	ret = dax_fs_fault(vmf, order, &fst_iomap_ops, &pfn);
 	up_read(&fst.lock);
-	if (ret & VM_FAULT_NEEDDSYNC)
+	if (ret & VM_FAULT_NEEDDSYNC) {
+		atomic_inc(&fst.syncs);
 		ret = dax_fs_finish_sync_fault(vmf, order, pfn);
+	}
 	if (ret & VM_FAULT_NOPAGE)
 		atomic_inc(order == DAX_FS_PMD_ORDER ? &fst.pmd : &fst.pte);
 	return ret;
@@ -205,9 +211,14 @@ static ssize_t fst_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	return rc;
 }
 
+/* The file's data, then its "metadata": durable from here on. */
 static int fst_fsync(struct file *file, loff_t start, loff_t end, int datasync)
 {
-	return dax_fs_fsync(file, start, end, fst.fdev);
+	int rc = dax_fs_fsync(file, start, end, fst.fdev);
+
+	if (!rc)
+		WRITE_ONCE(fst.meta_dirty, false);
+	return rc;
 }
 
 static const struct file_operations fst_fops = {
@@ -446,7 +457,7 @@ static void fst_test_rw(char *a, char *b)
 {
 	memset(a, 0x5a, 8192);
 	memset(b, 0, 8192);
-	CHECK("write-iter", fst_pwrite(a, 8192, 12288) == 8192);
+	fst_want("write-iter", fst_pwrite(a, 8192, 12288), 8192);
 	CHECK("read-iter-reads-it-back", fst_pread(b, 8192, 12288) == 8192 &&
 	      !memcmp(a, b, 8192));
 	memset(b, 0, 8192);
@@ -493,6 +504,51 @@ static void fst_test_faults(unsigned long *small, unsigned long *big)
 	      fst_tagged(PAGECACHE_TAG_DIRTY, idx) == 1 && idx[0] == 1);
 	CHECK("fsync-again", vfs_fsync(fst.file, 1) == 0 &&
 	      fst_tagged(PAGECACHE_TAG_DIRTY, idx) == 0);
+}
+
+/*
+ * MAP_SYNC: accepted on this synchronous region, and a write fault while
+ * the file's metadata is not durable syncs it before the page is writable.
+ */
+static void fst_test_map_sync(void)
+{
+	unsigned long addr;
+	int syncs = atomic_read(&fst.syncs);
+
+	addr = vm_mmap(fst.file, 0, 64 << 10, PROT_READ | PROT_WRITE,
+		       MAP_SHARED_VALIDATE | MAP_SYNC, 0);
+	CHECK("map-sync-accepted", !IS_ERR_VALUE(addr));
+	if (IS_ERR_VALUE(addr))
+		return;
+	WRITE_ONCE(fst.meta_dirty, true);
+	CHECK("map-sync-write-fault-syncs-metadata",
+	      !put_user(0x44, (char __user *)addr + 8192) &&
+	      atomic_read(&fst.syncs) == syncs + 1 && !READ_ONCE(fst.meta_dirty));
+	vm_munmap(addr, 64 << 10);
+	/* The store dirtied page 2 once its page was writable: clean it. */
+	CHECK("fsync-after-map-sync", vfs_fsync(fst.file, 0) == 0);
+}
+
+/* Zeroing through fs/dax.c, and the truncate page's tail. */
+static void fst_test_zero(char *a, char *b)
+{
+	bool did = false;
+
+	memset(a, 0x77, 8192);
+	if (fst_pwrite(a, 8192, 40960) != 8192) {
+		fst_result(false, "zero-range", "cannot write the range first");
+		return;
+	}
+	CHECK("zero-range", !dax_fs_zero_range(fst.inode, 40960 + 100, 5000, &did,
+					       &fst_iomap_ops) && did &&
+	      fst_pread(b, 8192, 40960) == 8192 && b[99] == 0x77 && !b[100] &&
+	      !b[5099] && b[5100] == 0x77);
+	CHECK("truncate-page-zeroes-the-tail", fst_pwrite(a, 8192, 40960) == 8192 &&
+	      !dax_fs_truncate_page(fst.inode, 40960 + 4096 + 10, &did, &fst_iomap_ops) &&
+	      fst_pread(b, 8192, 40960) == 8192 && b[4095] == 0x77 &&
+	      b[4096 + 9] == 0x77 && !b[4096 + 10] && !b[8191]);
+	CHECK("sync-fs-and-barrier", !dax_fs_sync_fs(fst.fdev, 1) &&
+	      !dax_fs_sync_fs(fst.fdev, 0) && !dax_fs_barrier(fst.fdev));
 }
 
 static void fst_wait(struct inode *inode)
@@ -570,6 +626,13 @@ static void fst_test_poison(char *a, char *b)
 	CHECK("recovered-page-unmarked", !dax_core_dev_poisoned(ddev, PHYS_PFN(off), 1));
 	CHECK("recovered-page-reads-back", fst_pread(b, 4096, off) == 4096 &&
 	      !memcmp(a, b, 4096));
+	/* Zeroing whole blocks (a filesystem's fresh allocation) clears poison too. */
+	phys += PAGE_SIZE;
+	memory_failure(PHYS_PFN(phys), 0);
+	CHECK("zero-blocks-clears-poison", dax_core_dev_poisoned(ddev, PHYS_PFN(off) + 1, 1) &&
+	      !dax_fs_zero_blocks(fst.fdev, off + PAGE_SIZE, PAGE_SIZE) &&
+	      !dax_core_dev_poisoned(ddev, PHYS_PFN(off) + 1, 1) &&
+	      fst_pread(b, 4096, off + PAGE_SIZE) == 4096 && !memchr_inv(b, 0, 4096));
 	dax_core_dev_put(ddev);
 }
 #else
@@ -630,7 +693,9 @@ static void fst_run(void)
 	}
 	fst_test_held();
 	fst_test_rw(a, b);
+	fst_test_zero(a, b);
 	fst_test_faults(&small, &big);
+	fst_test_map_sync();
 	if (!IS_ERR_VALUE(big))
 		fst_test_pinned_truncate(big);
 	fst_teardown(small, big);

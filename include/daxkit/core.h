@@ -220,6 +220,32 @@ void dax_core_dev_mark_poison(struct daxkit_dev *ddev, pgoff_t pgoff,
 			      unsigned long nr_pages);
 
 /**
+ * daxkit_abi_check() - whether a module may run against the ABI it found
+ * @modname: name of the calling module, for the log line
+ * @provider: the module whose ABI it checks ("dax_core", "dax_fs_helper")
+ * @have: the ABI @provider implements, DAX_CORE_ABI(major, minor)
+ * @want: the ABI the caller was built for
+ *
+ * Compatible: the same major, and the provider's minor at least the one
+ * the caller was built against.
+ *
+ * Return: 0, or -ENOEXEC after one kernel-log line saying both versions.
+ */
+static inline int daxkit_abi_check(const char *modname, const char *provider,
+				   u32 have, u32 want)
+{
+	if (DAX_CORE_ABI_MAJOR_OF(have) == DAX_CORE_ABI_MAJOR_OF(want) &&
+	    DAX_CORE_ABI_MINOR_OF(have) >= DAX_CORE_ABI_MINOR_OF(want))
+		return 0;
+
+	/* printk, not pr_err: the caller's pr_fmt would name it twice. */
+	printk(KERN_ERR "%s: built for %s ABI %u.%u, but the loaded %s provides ABI %u.%u; refusing to load\n",
+	       modname, provider, DAX_CORE_ABI_MAJOR_OF(want), DAX_CORE_ABI_MINOR_OF(want),
+	       provider, DAX_CORE_ABI_MAJOR_OF(have), DAX_CORE_ABI_MINOR_OF(have));
+	return -ENOEXEC;
+}
+
+/**
  * dax_core_abi_check() - refuse to run against an incompatible dax_core
  * @modname: name of the calling module, for the log line
  *
@@ -230,18 +256,8 @@ void dax_core_dev_mark_poison(struct daxkit_dev *ddev, pgoff_t pgoff,
  */
 static inline int dax_core_abi_check(const char *modname)
 {
-	u32 have = dax_core_abi_version();
-	u32 want = DAX_CORE_ABI_WANTED;
-
-	if (DAX_CORE_ABI_MAJOR_OF(have) == DAX_CORE_ABI_MAJOR_OF(want) &&
-	    DAX_CORE_ABI_MINOR_OF(have) >= DAX_CORE_ABI_MINOR_OF(want))
-		return 0;
-
-	/* printk, not pr_err: the caller's pr_fmt would name it twice. */
-	printk(KERN_ERR "%s: built for dax_core ABI %u.%u, but the loaded dax_core provides ABI %u.%u; refusing to load\n",
-	       modname, DAX_CORE_ABI_MAJOR_OF(want), DAX_CORE_ABI_MINOR_OF(want),
-	       DAX_CORE_ABI_MAJOR_OF(have), DAX_CORE_ABI_MINOR_OF(have));
-	return -ENOEXEC;
+	return daxkit_abi_check(modname, "dax_core", dax_core_abi_version(),
+				DAX_CORE_ABI_WANTED);
 }
 
 #endif /* _DAXKIT_CORE_H */

@@ -153,16 +153,8 @@ static vm_fault_t name(struct vm_fault *vmf, unsigned int order)	\
  */
 static inline int dax_fs_abi_check(const char *modname)
 {
-	u32 have = dax_fs_abi_version();
-	u32 want = DAX_FS_ABI_WANTED;
-
-	if (DAX_CORE_ABI_MAJOR_OF(have) == DAX_CORE_ABI_MAJOR_OF(want) &&
-	    DAX_CORE_ABI_MINOR_OF(have) >= DAX_CORE_ABI_MINOR_OF(want))
-		return 0;
-	printk(KERN_ERR "%s: built for dax_fs_helper ABI %u.%u, but the loaded dax_fs_helper provides ABI %u.%u; refusing to load\n",
-	       modname, DAX_CORE_ABI_MAJOR_OF(want), DAX_CORE_ABI_MINOR_OF(want),
-	       DAX_CORE_ABI_MAJOR_OF(have), DAX_CORE_ABI_MINOR_OF(have));
-	return -ENOEXEC;
+	return daxkit_abi_check(modname, "dax_fs_helper", dax_fs_abi_version(),
+				DAX_FS_ABI_WANTED);
 }
 
 #endif /* _DAXKIT_FS_H */

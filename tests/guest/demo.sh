@@ -52,7 +52,7 @@ modprobe -r dax_pmem && modprobe dax_pmem fsdax=0 && modprobe dax_fs_helper && s
 echo "daxkit_region/pages: $(cat $R/pages)"
 klog_mark demo-fs
 insmod /test/kmod/dax_fs_selftest.ko dev=daxkit0.0 &&
-	klog_since demo-fs | sed -n 's/^\[[^]]*\] dax_fs_selftest: //p' | grep -E '^(not )?ok|^#' | tail -n 12
+	klog_since demo-fs | sed -n 's/^\[[^]]*\] dax_fs_selftest: //p' | grep -E 'fault-(4k|2m)|fsync-cleaned|truncate-waits|map-sync-write|poison-notice|whole-page|pre-remove|^#'
 rmmod dax_fs_selftest
 modprobe -r dax_fs_helper
 echo "--- modprobe -r dax_pmem"

@@ -601,6 +601,13 @@ static void fst_test_pinned_truncate(unsigned long big)
 }
 
 #ifdef HAVE_PGMAP_MEMORY_FAILURE
+/* Injected, as hwpoison_inject does: the kernel does not take it for a real one. */
+#ifdef HAVE_MF_SW_SIMULATED
+#define FST_MF_FLAGS	MF_SW_SIMULATED
+#else
+#define FST_MF_FLAGS	0
+#endif
+
 /* Poison at 3 MiB + 8 KiB: the notice, the refusal, the recovery. */
 static void fst_test_poison(char *a, char *b)
 {
@@ -614,9 +621,10 @@ static void fst_test_poison(char *a, char *b)
 		return;
 	}
 	phys = dax_core_dev_pgoff_to_phys(ddev, PHYS_PFN(off), PAGE_SIZE);
-	CHECK("poison-memory-failure-handled", memory_failure(PHYS_PFN(phys), 0) == 0);
+	CHECK("poison-memory-failure-handled", memory_failure(PHYS_PFN(phys), FST_MF_FLAGS) == 0);
 	CHECK("poison-notice-offset", atomic_read(&fst.notices) == before + 1 &&
-	      fst.off == off && fst.len == PAGE_SIZE);
+	      fst.off == off && fst.len == PAGE_SIZE &&
+	      !(fst.flags & DAX_FS_NOTIFY_PRE_REMOVE));
 	CHECK("poison-marked", dax_core_dev_poisoned(ddev, PHYS_PFN(off), 1));
 	fst_want("poisoned-read-eio", fst_pread(b, 4096, off), -EIO);
 	CHECK("poisoned-metadata-read-eio", dax_fs_read(fst.fdev, off, b, 16) == -EIO);
@@ -628,7 +636,7 @@ static void fst_test_poison(char *a, char *b)
 	      !memcmp(a, b, 4096));
 	/* Zeroing whole blocks (a filesystem's fresh allocation) clears poison too. */
 	phys += PAGE_SIZE;
-	memory_failure(PHYS_PFN(phys), 0);
+	memory_failure(PHYS_PFN(phys), FST_MF_FLAGS);
 	CHECK("zero-blocks-clears-poison", dax_core_dev_poisoned(ddev, PHYS_PFN(off) + 1, 1) &&
 	      !dax_fs_zero_blocks(fst.fdev, off + PAGE_SIZE, PAGE_SIZE) &&
 	      !dax_core_dev_poisoned(ddev, PHYS_PFN(off) + 1, 1) &&

@@ -414,11 +414,23 @@ static int fst_node_busy(void *done)
 
 static void fst_test_refusals(void)
 {
-	struct dax_fs_device *other;
 	DECLARE_COMPLETION_ONSTACK(done);
+	struct dax_fs_device *other;
 	struct task_struct *t;
 
+	u32 have = dax_fs_abi_version();
+
 	CHECK("abi-check", dax_fs_abi_check(KBUILD_MODNAME) == 0);
+	/* What a filesystem built for another helper ABI meets (one log line each). */
+	CHECK("abi-other-major-refused",
+	      daxkit_abi_check(KBUILD_MODNAME, "dax_fs_helper", have,
+			       DAX_CORE_ABI(DAX_FS_ABI_MAJOR + 1, 0)) == -ENOEXEC);
+	CHECK("abi-newer-minor-refused",
+	      daxkit_abi_check(KBUILD_MODNAME, "dax_fs_helper", have,
+			       DAX_CORE_ABI(DAX_FS_ABI_MAJOR, DAX_FS_ABI_MINOR + 1)) == -ENOEXEC);
+	CHECK("abi-same-major-minor-0-accepted",
+	      daxkit_abi_check(KBUILD_MODNAME, "dax_fs_helper", have,
+			       DAX_CORE_ABI(DAX_FS_ABI_MAJOR, 0)) == 0);
 	other = dax_fs_get_by_name("daxkit99999.9", &fst, NULL);
 	CHECK("get-unknown-device-enodev", PTR_ERR(other) == -ENODEV);
 	other = dax_fs_get_by_path("/proc/self/status", &fst, NULL);

@@ -78,7 +78,7 @@ static const struct dax_core_operations fake_ops = {
 	.zero_page_range = fake_zero_page_range,
 };
 
-static int holder_calls;
+static int holder_calls, holder_flags;
 static u64 holder_off, holder_len;
 
 static int fake_notify(struct dax_core_device *d, u64 off, u64 len, int flags)
@@ -86,7 +86,15 @@ static int fake_notify(struct dax_core_device *d, u64 off, u64 len, int flags)
 	holder_calls++;
 	holder_off = off;
 	holder_len = len;
+	holder_flags = flags;
 	return 42;
+}
+
+/* The last notice was the one before removal: the whole device (2.3). */
+static bool heard_pre_remove(void)
+{
+	return holder_off == 0 && holder_len == U64_MAX &&
+	       (holder_flags & DAX_CORE_MF_PRE_REMOVE);
 }
 
 static const struct dax_core_holder_operations fake_holder_ops = {
@@ -239,6 +247,30 @@ static bool t_holder_exclusive(void)
 	return true;
 }
 
+/*
+ * (2.3) One user at a time: an open node keeps holders out, a holder
+ * keeps opens out, and each goes with its release.
+ */
+static bool t_one_user(void)
+{
+	struct dax_core_device *d = new_dev();
+	int h;
+
+	CHECK(d);
+	CHECK(dax_core_open_claim(d) == 0 && dax_core_open_claim(d) == 0);
+	CHECK(dax_core_holder_register(d, &h, &fake_holder_ops) == -EBUSY);
+	dax_core_open_release(d);
+	CHECK(dax_core_holder_register(d, &h, &fake_holder_ops) == -EBUSY);
+	dax_core_open_release(d);
+	CHECK(dax_core_holder_register(d, &h, &fake_holder_ops) == 0);
+	CHECK(dax_core_open_claim(d) == -EBUSY);
+	dax_core_holder_unregister(d, &h);
+	CHECK(dax_core_open_claim(d) == 0);
+	dax_core_open_release(d);
+	free_dev(d);
+	return true;
+}
+
 static bool t_notify_failure(void)
 {
 	struct dax_core_device *d = new_dev();
@@ -250,9 +282,11 @@ static bool t_notify_failure(void)
 	calls = holder_calls;
 	CHECK(dax_core_notify_failure(d, 8192, 4096, 0) == 42);
 	CHECK(holder_calls == calls + 1 && holder_off == 8192 && holder_len == 4096);
+	CHECK(!(holder_flags & DAX_CORE_MF_PRE_REMOVE));
 	dax_core_kill(d);
+	CHECK(holder_calls == calls + 2 && heard_pre_remove());
 	CHECK(dax_core_notify_failure(d, 0, 4096, 0) == -ENXIO);
-	CHECK(holder_calls == calls + 1);
+	CHECK(holder_calls == calls + 2);
 	dax_core_put(d);
 	return true;
 }
@@ -329,8 +363,10 @@ static bool t_kill_while_held(void)
 	CHECK(dax_core_holder_register(d, &h, &fake_holder_ops) == 0);
 	calls = holder_calls;
 	dax_core_kill(d);
+	/* The holder heard once, before the end, and never after. */
+	CHECK(holder_calls == calls + 1 && heard_pre_remove());
 	CHECK(dax_core_holder(d) == NULL);
-	CHECK(dax_core_notify_failure(d, 0, 1, 0) == -ENXIO && holder_calls == calls);
+	CHECK(dax_core_notify_failure(d, 0, 1, 0) == -ENXIO && holder_calls == calls + 1);
 	dax_core_holder_unregister(d, &h);	/* late unregister is harmless */
 	dax_core_put(d);
 	return true;
@@ -483,6 +519,7 @@ static const struct test tests[] = {
 	{ "dax_core_req06_kill", t_kill },	/* Req-06 */
 	{ "dax_core_req04_req06_kill_while_reading", t_kill_while_reading },	/* Req-04, Req-06 */
 	{ "dax_core_req06_kill_while_held", t_kill_while_held },	/* Req-06, Req-12 */
+	{ "dax_core_req12_one_user_at_a_time", t_one_user },	/* Req-12 */
 	{ "dax_core_req07_ref_outlives_kill", t_ref_outlives_kill },	/* Req-07 */
 	{ "dax_core_req09_lookup", t_lookup },	/* Req-09 */
 	{ "dax_core_req11_region_bad_args", t_region_bad_args },	/* Req-11 */

@@ -93,6 +93,25 @@ if exec 3<>/dev/daxkit0.0; then
 else
 	fail $t "/dev/daxkit0.0 does not open after the test let it go"
 fi
+# With no filesystem holding it, the node maps an fsdax region's device,
+# except where device memory is mapped as folios: fsdax pages are fs/dax.c's
+# there (6.17 and newer), and mmap says ENODEV.
+t=fs-helper-fsdax-device-node-mapping
+if pages_are_folios; then
+	if out=$(/tests/bin/daxmap /dev/daxkit0.0 write $((4 << 20)) $((2 << 20)) 86 2>&1); then
+		fail $t "mmap of an fsdax region's node worked on a folio kernel"
+	else
+		case $out in
+		*"No such device"*) pass $t ;;
+		*) fail $t "mmap refused with '$out', want ENODEV" ;;
+		esac
+	fi
+elif out=$(/tests/bin/daxmap /dev/daxkit0.0 write $((4 << 20)) $((2 << 20)) 86 2>&1) &&
+	out=$(/tests/bin/daxmap /dev/daxkit0.0 verify $((4 << 20)) $((2 << 20)) 86 2>&1); then
+	pass $t
+else
+	fail $t "/dev/daxkit0.0: $out"
+fi
 modprobe -r dax_fs_helper dax_pmem
 
 # nd_fs_namespace: a 32 MiB devdax namespace daxkit-fs.  The region's labels

@@ -202,6 +202,23 @@ static void dax_fs_refused(struct daxkit_dev *ddev, int rc)
 		pr_info_ratelimited("%s: cannot be held: %d\n", name, rc);
 }
 
+/*
+ * The device's size, fixed while a driver is bound: read while it is alive
+ * (bound), or -ENXIO when an unbind came first.
+ */
+static int dax_fs_read_size(struct dax_fs_device *fdev)
+{
+	int id, rc = -ENXIO;
+
+	id = dax_core_read_lock();
+	if (dax_core_alive(fdev->dcore)) {
+		fdev->size = dax_core_dev_size(fdev->ddev);
+		rc = 0;
+	}
+	dax_core_read_unlock(id);
+	return rc;
+}
+
 /* Take @ddev (referenced; the reference passes to the result or is dropped). */
 static struct dax_fs_device *dax_fs_get(struct daxkit_dev *ddev, void *holder,
 					const struct dax_fs_holder_operations *ops)
@@ -227,15 +244,20 @@ static struct dax_fs_device *dax_fs_get(struct daxkit_dev *ddev, void *holder,
 	dax_core_get(fdev->dcore);
 	fdev->holder = holder;
 	fdev->ops = ops;
-	fdev->size = dax_core_dev_size(ddev);
 	rc = dax_fs_new_dax(fdev);
 	if (rc)
 		goto err_fdev;
 	rc = dax_core_holder_register(fdev->dcore, fdev, &dax_fs_core_holder_ops);
 	if (rc)
 		goto err_fdev;
+	rc = dax_fs_read_size(fdev);
+	if (rc)
+		goto err_holder;
 	dax_core_dev_forget_owners(ddev);
 	return fdev;
+
+err_holder:
+	dax_core_holder_unregister(fdev->dcore, fdev);
 
 err_fdev:
 	dax_fs_refused(ddev, rc);

@@ -412,6 +412,27 @@ static int fst_node_busy(void *done)
 	return 0;
 }
 
+/* A device no driver is bound to cannot be held. */
+static void fst_test_unbound(void)
+{
+	struct daxkit_dev *ddev = dax_core_dev_get_by_name(dev);
+	struct dax_fs_device *other;
+	struct device *d;
+
+	if (!ddev) {
+		fst_result(false, "get-unbound-enxio", "no such device");
+		return;
+	}
+	d = dax_core_dev_device(ddev);
+	device_release_driver(d);
+	other = dax_fs_get_by_name(dev, &fst, NULL);
+	CHECK("get-unbound-enxio", PTR_ERR(other) == -ENXIO);
+	if (!IS_ERR(other))
+		dax_fs_put(other);
+	CHECK("unbound-device-binds-again", device_attach(d) == 1);
+	dax_core_dev_put(ddev);
+}
+
 static void fst_test_refusals(void)
 {
 	DECLARE_COMPLETION_ONSTACK(done);
@@ -443,6 +464,7 @@ static void fst_test_refusals(void)
 	} else {
 		fst_skip("get-devdax-pages-eopnotsupp", "no devdax= device given");
 	}
+	fst_test_unbound();
 	t = kthread_run(fst_node_busy, &done, "dax_fs_selftest");
 	if (IS_ERR(t))
 		fst_result(false, "get-while-node-open-ebusy", "no thread");

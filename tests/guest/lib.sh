@@ -263,3 +263,32 @@ view_of() {
 	done
 	return 1
 }
+
+# fs_selftest PREFIX ARGS...: insmod dax_fs_helper's self-test with ARGS,
+# one RESULT line per KTAP result named PREFIX-NAME, and PREFIX-plan.  Leaves it loaded.
+fs_selftest() {
+	local p=$1 out plan n line
+	shift
+	klog_mark "$p"
+	if ! insmod /test/kmod/dax_fs_selftest.ko "$@"; then
+		fail "$p" "insmod dax_fs_selftest $* failed"
+		return 1
+	fi
+	out=$(klog_since "$p" | sed 's/^\[[^]]*\] //' | sed -n 's/^dax_fs_selftest: //p')
+	plan=$(echo "$out" | sed -n 's/^1\.\.\([0-9]*\)$/\1/p')
+	echo "$out" | grep -E '^(not )?ok [0-9]+ ' > /tmp/ktap
+	while read -r line; do
+		set -- $line
+		case $line in
+		"ok "*" # SKIP "*) echo "NOTE: $p-$3 skipped: ${line#* # SKIP }" ;;
+		ok*) pass "$p-$3" ;;
+		*) fail "$p-$4" "${line#* # }" ;;
+		esac
+	done < /tmp/ktap
+	n=$(wc -l < /tmp/ktap)
+	if [ -z "$plan" ] || [ "$n" != "$plan" ]; then
+		fail "$p-plan" "KTAP plan '$plan', results $n"
+	else
+		pass "$p-plan"
+	fi
+}

@@ -11,6 +11,22 @@ T=/sys/kernel/debug/tracing
 [ -d $T/events ] || T=/sys/kernel/tracing
 [ -d $T/events ] || mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 
+# fsdax= names region ids: anything else fails the load, with one line.
+t=fs-helper-fsdax-param-refused
+bad=
+for v in -1 100000 x; do
+	klog_mark "$t$v"
+	if modprobe dax_pmem fsdax=$v 2>/dev/null; then
+		bad="$bad fsdax=$v loaded;"
+		modprobe -r dax_pmem
+	elif [ "$v" != x ] && [ "$(klog_since "$t$v" | grep -c 'fsdax= refused')" != 1 ]; then
+		bad="$bad fsdax=$v: not one 'fsdax= refused' line;"
+	fi
+done
+loaded dax_pmem && bad="$bad dax_pmem left loaded;"
+[ -z "$bad" ] && pass $t || fail $t "${bad% }"
+modprobe -r dax_dev dax_core 2>/dev/null
+
 t=fs-helper-load
 if ! modprobe dax_pmem fsdax=0 ranges=0x40000000@0x100000000 || ! wait_for /dev/daxkit0.0; then
 	fail $t "modprobe dax_pmem fsdax=0 failed: $(dmesg | tail -n 3 | tr '\n' '|')"

@@ -15,6 +15,10 @@
  * filesystem holds a device exclusively: while it does, /dev/daxkitR.N does
  * not open, and while that is open the device cannot be taken (EBUSY).
  *
+ * A filesystem with no block device must give its super_block a
+ * backing_dev_info that writes back (super_setup_bdi() in fill_super):
+ * on the default one, fsync and syncfs write nothing back.
+ *
  * Filesystems check the helper's ABI at load, as daxkit's modules check the
  * core's: dax_fs_abi_check(KBUILD_MODNAME) first thing in module init.
  */

@@ -12,6 +12,7 @@
 #include <linux/fs.h>
 #include <linux/kdev_t.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <daxkit/core.h>
 #include "dax_core.h"
 
@@ -36,6 +37,29 @@ u32 dax_core_abi_version(void)
 	return DAX_CORE_ABI(DAX_CORE_ABI_MAJOR, DAX_CORE_ABI_MINOR);
 }
 DAXKIT_EXPORT(dax_core_abi_version);
+
+/*
+ * The abi_version parameter: the ABI this core implements, "MAJOR.MINOR",
+ * in /sys/module/dax_core/parameters/abi_version for user space (`daxkit
+ * modules`).  Read-only: a value given at load time fails the load.
+ */
+static int dax_core_abi_param_set(const char *val, const struct kernel_param *kp)
+{
+	pr_warn_ratelimited("abi_version is read-only: it is %s\n", DAX_CORE_ABI_STR);
+	return -EPERM;
+}
+
+static int dax_core_abi_param_get(char *buf, const struct kernel_param *kp)
+{
+	return scnprintf(buf, PAGE_SIZE, "%s\n", DAX_CORE_ABI_STR);
+}
+
+static const struct kernel_param_ops dax_core_abi_param_ops = {
+	.set = dax_core_abi_param_set,
+	.get = dax_core_abi_param_get,
+};
+module_param_cb(abi_version, &dax_core_abi_param_ops, NULL, 0444);
+MODULE_PARM_DESC(abi_version, "the dax_core ABI this module implements (read-only)");
 
 static int __init dax_core_init(void)
 {
@@ -85,3 +109,4 @@ MODULE_AUTHOR("daxkit developers");
 MODULE_DESCRIPTION("daxkit: DAX device registry and the daxkit bus");
 MODULE_LICENSE("GPL");
 MODULE_VERSION(DAXKIT_MODULE_VERSION);
+MODULE_INFO(daxkit_abi, DAX_CORE_ABI_STR);

@@ -448,5 +448,6 @@ MODULE_AUTHOR("daxkit developers");
 MODULE_DESCRIPTION("daxkit: mappable character devices over persistent memory");
 MODULE_LICENSE("GPL");
 MODULE_VERSION(DAXKIT_MODULE_VERSION);
+MODULE_INFO(daxkit_abi, DAX_CORE_ABI_WANTED_STR);
 MODULE_ALIAS("daxkit:t0*");
 DAXKIT_IMPORT_NS();

@@ -569,4 +569,6 @@ MODULE_AUTHOR("daxkit developers");
 MODULE_DESCRIPTION("daxkit: fs-dax helpers for out-of-tree filesystems");
 MODULE_LICENSE("GPL");
 MODULE_VERSION(DAXKIT_MODULE_VERSION);
+MODULE_INFO(daxkit_abi, DAX_CORE_ABI_WANTED_STR);
+MODULE_INFO(dax_fs_abi, DAX_FS_ABI_STR);
 DAXKIT_IMPORT_NS();

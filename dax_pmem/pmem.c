@@ -665,6 +665,7 @@ MODULE_AUTHOR("daxkit developers");
 MODULE_DESCRIPTION("daxkit: persistent memory provider (legacy ranges, libnvdimm namespaces)");
 MODULE_LICENSE("GPL");
 MODULE_VERSION(DAXKIT_MODULE_VERSION);
+MODULE_INFO(daxkit_abi, DAX_CORE_ABI_WANTED_STR);
 /* The devices dax_pmem provides are mapped through dax_dev: load it first. */
 MODULE_SOFTDEP("pre: dax_dev");
 DAXKIT_IMPORT_NS();

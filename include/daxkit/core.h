@@ -13,6 +13,7 @@
 #include <linux/types.h>
 #include <linux/device.h>
 #include <linux/errno.h>
+#include <linux/stringify.h>
 #include <linux/printk.h>
 #include <linux/mm.h>
 #include <daxkit/compat.h>
@@ -34,6 +35,21 @@
 #else
 #define DAX_CORE_ABI_WANTED \
 	DAX_CORE_ABI(DAX_CORE_ABI_MAJOR, DAX_CORE_ABI_MINOR)
+#endif
+
+/*
+ * The same as text, "MAJOR.MINOR", for MODULE_INFO(daxkit_abi, ...): what
+ * `modinfo -F daxkit_abi` and `daxkit modules` read before a module loads.
+ * dax_core gives the ABI it implements, a dependent the one it was built
+ * for (DAXKIT_ABI_SKEW_MAJOR: the skewed major, from daxkit.kbuild).
+ */
+#define DAX_CORE_ABI_STR \
+	__stringify(DAX_CORE_ABI_MAJOR) "." __stringify(DAX_CORE_ABI_MINOR)
+#ifdef DAXKIT_ABI_SKEW
+#define DAX_CORE_ABI_WANTED_STR \
+	__stringify(DAXKIT_ABI_SKEW_MAJOR) "." __stringify(DAX_CORE_ABI_MINOR)
+#else
+#define DAX_CORE_ABI_WANTED_STR	DAX_CORE_ABI_STR
 #endif
 
 /*

@@ -32,6 +32,8 @@
 
 #define DAX_FS_ABI_MAJOR	1
 #define DAX_FS_ABI_MINOR	0
+/* The same as text, for MODULE_INFO(dax_fs_abi, ...) of dax_fs_helper. */
+#define DAX_FS_ABI_STR	__stringify(DAX_FS_ABI_MAJOR) "." __stringify(DAX_FS_ABI_MINOR)
 
 /* The helper ABI this filesystem was built for (DAXKIT_FS_ABI_SKEW: tests). */
 #ifdef DAXKIT_FS_ABI_SKEW

@@ -70,6 +70,28 @@ else
 	pass $t
 fi
 clients_down
+
+# t_87's layout, saved before the power-off (the host put the file in
+# /etc/daxkit): `daxkit restore` cuts the namespace's region as it was,
+# on the same physical ranges, so the second device has its data.
+t=tool-restore-after-power-off
+if [ ! -f /etc/daxkit/devices.json ]; then
+	fail $t "no saved layout in /etc/daxkit (t_87 did not save one)"
+elif ! rs=$(nd_dax_of daxkit-rs) || ! R=$(rd $ND/$rs/daxkit_region/id) || [ -z "$R" ]; then
+	fail $t "no daxkit region for namespace daxkit-rs"
+elif ! out=$(/usr/bin/daxkit restore 2>&1); then
+	fail $t "daxkit restore: $(echo "$out" | tr '\n' '|')"
+elif [ "$(rd /sys/bus/daxkit/devices/daxkit$R.0/size) $(rd /sys/bus/daxkit/devices/daxkit$R.1/size)" != "$((8 * MB)) $((8 * MB))" ]; then
+	fail $t "daxkit$R.0 and .1 are $(rd /sys/bus/daxkit/devices/daxkit$R.0/size) and $(rd /sys/bus/daxkit/devices/daxkit$R.1/size) bytes"
+elif ! wait_for /dev/daxkit$R.1 || ! out=$(/tests/bin/daxmap /dev/daxkit$R.1 verify 0 $((2 * MB)) 73 2>&1); then
+	fail $t "daxkit$R.1 does not read back: $out"
+else
+	pass $t
+fi
+t=tool-restore-again-changes-nothing
+before=$(ls /sys/bus/daxkit/devices | tr '\n' ' ')
+out=$(/usr/bin/daxkit restore 2>&1) && [ "$(ls /sys/bus/daxkit/devices | tr '\n' ' ')" = "$before" ] &&
+	pass $t || fail $t "$(echo "$out" | tr '\n' '|')"
 modprobe -r dax_pmem dax_dev dax_core
 
 # t_72's fsdax namespace, stacked at load (stack=), reads back what

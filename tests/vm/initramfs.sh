@@ -37,11 +37,15 @@ OPTIONAL_MODULES="9p 9pnet_virtio"
 mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,run,mnt,etc,lib/modules/"$kver"/updates}
 cp /bin/busybox "$root/bin/busybox"
 
-# kmod and ndctl, and the shared libraries they need.
+# kmod, ndctl and the daxkit tool (tests/vm/tool.sh built it for this
+# run), and the shared libraries they need.
 cp /bin/kmod "$root/sbin/kmod"
 for t in modprobe insmod rmmod lsmod modinfo depmod; do ln -s kmod "$root/sbin/$t"; done
 cp /usr/bin/ndctl "$root/bin/ndctl"
-ldd /bin/kmod /usr/bin/ndctl | grep -o '/[^ ]*' | grep -v ':$' | sort -u | while read -r lib; do
+tool=$("$DAXKIT_SRC/tests/vm/tool.sh")
+mkdir -p "$root/usr/bin"
+cp "$tool" "$root/usr/bin/daxkit"
+ldd /bin/kmod /usr/bin/ndctl "$tool" | grep -o '/[^ ]*' | grep -v ':$' | sort -u | while read -r lib; do
 	mkdir -p "$root$(dirname "$lib")"
 	cp -L "$lib" "$root$lib"
 done

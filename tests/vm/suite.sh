@@ -71,10 +71,23 @@ rc=0
 guest_run "$kimg/vmlinuz" "$out/initrd.gz" suite "$serial" 900 guest-suite-completed || rc=$?
 log "$name: the guest ran $(( $(date +%s) - start ))s, qemu exit $rc"
 
-# Power off, boot again over the same NVDIMM: tests/guest/reboot.sh.
+# Power off, boot again over the same NVDIMM: tests/guest/reboot.sh.  The
+# layout t_87 saved (`daxkit save`, printed on the console) goes into that
+# boot's /etc/daxkit, as a disk would keep it: a second cpio archive after
+# the first, which the kernel unpacks over it.
 reboot=$out/reboot.log
+rinitrd=$out/initrd.gz
+layout=$(mktemp -d)
+mkdir -p "$layout/etc/daxkit"
+tr -d '\r' < "$serial" | sed -n '/^DAXKIT-LAYOUT-BEGIN$/,/^DAXKIT-LAYOUT-END$/p' | sed '1d;$d' \
+	> "$layout/etc/daxkit/devices.json"
+if [ -s "$layout/etc/daxkit/devices.json" ]; then
+	rinitrd=$out/initrd-reboot.gz
+	{ cat "$out/initrd.gz"; ( cd "$layout" && find etc | cpio -o -H newc --quiet | gzip -1 ); } > "$rinitrd"
+fi
+rm -rf "$layout"
 log "$name: booting again over the same NVDIMM (log: $reboot)"
-guest_run "$kimg/vmlinuz" "$out/initrd.gz" reboot "$reboot" 600 guest-reboot-completed || true
+guest_run "$kimg/vmlinuz" "$rinitrd" reboot "$reboot" 600 guest-reboot-completed || true
 
 nsplat=0
 # Both boots' logs: any splat in either fails the lane.

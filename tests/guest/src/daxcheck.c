@@ -7,6 +7,8 @@
  *                                    print "value 0x.." of the first word
  *   daxcheck as-nobody FILE          read FILE as uid/gid 65534: "ok" or the
  *                                    errno's name
+ *   daxcheck run-as-nobody CMD [ARGS...]
+ *                                    exec CMD as uid/gid 65534 (no groups)
  *   daxcheck race-create-delete REGION PREFIX ROUNDS
  *                                    one thread writes 1 to REGION/create ROUNDS
  *                                    times (waiting each time for PREFIX.1 to be
@@ -23,6 +25,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <grp.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
@@ -94,6 +97,17 @@ static int as_nobody(const char *file)
 	}
 	printf("ok\n");
 	return 0;
+}
+
+static int run_as_nobody(char **argv)
+{
+	if (setgroups(0, NULL) || setgid(65534) || setuid(65534)) {
+		fprintf(stderr, "setuid: %s\n", strerrorname_np(errno));
+		return 125;
+	}
+	execv(argv[0], argv);
+	fprintf(stderr, "exec %s: %s\n", argv[0], strerrorname_np(errno));
+	return 126;
 }
 
 /* ---- create against delete (item 1) ---- */
@@ -193,6 +207,8 @@ int main(int argc, char **argv)
 
 	if (!strcmp(cmd, "ro-shared") && argc > 3)
 		return ro_shared(argv[2], strtoull(argv[3], NULL, 0));
+	if (!strcmp(cmd, "run-as-nobody") && argc > 2)
+		return run_as_nobody(argv + 2);
 	if (!strcmp(cmd, "as-nobody") && argc > 2)
 		return as_nobody(argv[2]);
 	if (!strcmp(cmd, "race-create-delete") && argc > 4)

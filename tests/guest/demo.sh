@@ -10,15 +10,18 @@ echo "--- the guest's persistent memory: a memmap= range and an emulated NVDIMM"
 modprobe nfit
 sleep 1
 grep -i persistent /proc/iomem
-echo "--- modprobe dax_pmem (pulls in dax_core and dax_dev)"
-modprobe dax_pmem && lsmod | grep -E '^dax_(core|dev|pmem) '
+echo "--- daxkit modules load (dax_core, dax_dev, dax_pmem, as modprobe dax_pmem would)"
+daxkit modules load && daxkit modules | grep -E '"(module|path|version|state|loaded_abi)"'
 sleep 1
-echo "--- the region and its device on the daxkit bus"
+echo "--- daxkit list -R -D -u: the region and its device on the daxkit bus"
 R=/sys/devices/platform/daxkit_pmem.0/daxkit_region
-for a in id size align available_size; do echo "daxkit_region/$a: $(cat $R/$a)"; done
-D=/sys/bus/daxkit/devices/daxkit0.0
-for a in size align resource target_node modalias; do echo "daxkit0.0/$a: $(cat $D/$a)"; done
+daxkit list -R -D -u
 ls -l /dev/daxkit0.0
+echo "--- daxkit disable-device, resize, create-device, then back: no sysfs by hand"
+daxkit disable-device daxkit0.0 > /dev/null && daxkit resize daxkit0.0 -s 128m > /dev/null &&
+	daxkit enable-device daxkit0.0 > /dev/null && daxkit create-device -r 0 -s 64m -a 4k
+daxkit destroy-device daxkit0.1 -f > /dev/null && daxkit resize daxkit0.0 -s 256m -f > /dev/null
+daxkit list
 echo "--- map /dev/daxkit0.0, write 16 MiB at offset 64 MiB, read it back"
 /tests/bin/daxmap /dev/daxkit0.0 write $((64 * MB)) $((16 * MB)) 2026
 echo "--- faults for reading all 256 MiB (2 MiB device alignment: one PMD each)"

@@ -16,6 +16,36 @@ t=nd-reboot-namespaces-found
 if ! nd_up; then
 	fail $t "no region0 after modprobe nfit nd_pmem"; exit 0
 fi
+
+# t_87's layout, saved before the power-off (the host put the file in
+# /etc/daxkit): `daxkit restore` cuts the namespace's region as it was,
+# on the same physical ranges, so the second device has its data.  First,
+# on its own load of dax_pmem: what follows finds the regions as the
+# kernel makes them.
+t=tool-restore-after-power-off
+modprobe dax_pmem
+i=0
+while [ $i -lt 40 ] && ! rs=$(nd_dax_of daxkit-rs); do sleep 0.25; i=$((i + 1)); done
+if [ ! -f /etc/daxkit/devices.json ]; then
+	fail $t "no saved layout in /etc/daxkit (t_87 did not save one)"
+elif ! rs=$(nd_dax_of daxkit-rs) || ! R=$(rd $ND/$rs/daxkit_region/id) || [ -z "$R" ]; then
+	fail $t "no daxkit region for namespace daxkit-rs"
+elif ! out=$(/usr/bin/daxkit restore 2>&1); then
+	fail $t "daxkit restore: $(echo "$out" | tr '\n' '|')"
+elif [ "$(rd /sys/bus/daxkit/devices/daxkit$R.0/size) $(rd /sys/bus/daxkit/devices/daxkit$R.1/size)" != "$((8 * MB)) $((8 * MB))" ]; then
+	fail $t "daxkit$R.0 and .1 are $(rd /sys/bus/daxkit/devices/daxkit$R.0/size) and $(rd /sys/bus/daxkit/devices/daxkit$R.1/size) bytes"
+elif ! wait_for /dev/daxkit$R.1 || ! out=$(/tests/bin/daxmap /dev/daxkit$R.1 verify 0 $((2 * MB)) 73 2>&1); then
+	fail $t "daxkit$R.1 does not read back: $out"
+else
+	pass $t
+fi
+t=tool-restore-again-changes-nothing
+before=$(ls /sys/bus/daxkit/devices | tr '\n' ' ')
+out=$(/usr/bin/daxkit restore 2>&1) && [ "$(ls /sys/bus/daxkit/devices | tr '\n' ' ')" = "$before" ] &&
+	pass $t || fail $t "$(echo "$out" | tr '\n' '|')"
+modprobe -r dax_pmem dax_dev dax_core
+
+t=nd-reboot-namespaces-found
 # nd_pmem finds the info blocks and makes the nd_dax devices.
 i=0
 while [ $i -lt 40 ] && { ! da=$(nd_dax_of daxkit-a) || ! db=$(nd_dax_of daxkit-b); }; do
@@ -71,27 +101,6 @@ else
 fi
 clients_down
 
-# t_87's layout, saved before the power-off (the host put the file in
-# /etc/daxkit): `daxkit restore` cuts the namespace's region as it was,
-# on the same physical ranges, so the second device has its data.
-t=tool-restore-after-power-off
-if [ ! -f /etc/daxkit/devices.json ]; then
-	fail $t "no saved layout in /etc/daxkit (t_87 did not save one)"
-elif ! rs=$(nd_dax_of daxkit-rs) || ! R=$(rd $ND/$rs/daxkit_region/id) || [ -z "$R" ]; then
-	fail $t "no daxkit region for namespace daxkit-rs"
-elif ! out=$(/usr/bin/daxkit restore 2>&1); then
-	fail $t "daxkit restore: $(echo "$out" | tr '\n' '|')"
-elif [ "$(rd /sys/bus/daxkit/devices/daxkit$R.0/size) $(rd /sys/bus/daxkit/devices/daxkit$R.1/size)" != "$((8 * MB)) $((8 * MB))" ]; then
-	fail $t "daxkit$R.0 and .1 are $(rd /sys/bus/daxkit/devices/daxkit$R.0/size) and $(rd /sys/bus/daxkit/devices/daxkit$R.1/size) bytes"
-elif ! wait_for /dev/daxkit$R.1 || ! out=$(/tests/bin/daxmap /dev/daxkit$R.1 verify 0 $((2 * MB)) 73 2>&1); then
-	fail $t "daxkit$R.1 does not read back: $out"
-else
-	pass $t
-fi
-t=tool-restore-again-changes-nothing
-before=$(ls /sys/bus/daxkit/devices | tr '\n' ' ')
-out=$(/usr/bin/daxkit restore 2>&1) && [ "$(ls /sys/bus/daxkit/devices | tr '\n' ' ')" = "$before" ] &&
-	pass $t || fail $t "$(echo "$out" | tr '\n' '|')"
 modprobe -r dax_pmem dax_dev dax_core
 
 # t_72's fsdax namespace, stacked at load (stack=), reads back what

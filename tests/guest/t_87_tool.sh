@@ -14,7 +14,7 @@ T=/usr/bin/daxkit
 B=/sys/bus/daxkit/devices
 C=/tests/bin/daxcheck
 # jf KEY: the values of "KEY" in the JSON on stdin, one per line.
-jf() { sed -n "s/^ *\"$1\": \"\{0,1\}\([^\"]*\)\"\{0,1\},\{0,1\}$/\1/p"; }
+jf() { sed -n "s/^ *\"$1\": //p" | sed 's/,$//; s/^"//; s/"$//'; }
 # run NAME WANT_RC CMD...: CMD's output in $out (stdout) and $err, and
 # whether it exited WANT_RC.
 run() {
@@ -80,6 +80,50 @@ if modprobe -r dax_pmem dax_dev dax_core && ! modprobe dax_core abi_version=9.9 
 else
 	fail $t "dax_core loaded with abi_version=9.9, or the reload failed"
 fi
+
+# A dax_dev built for another dax_core ABI (the suite's skewed build) in
+# the place of ours: status names both ABIs before loading, and the load's
+# refusal says both, with the kernel's own line.
+t=tool-modules-abi-mismatch
+K=/lib/modules/$(uname -r)/updates
+modprobe -r dax_pmem dax_dev dax_core
+if ! mount --bind /test/abi-skew/dax_dev.ko $K/dax_dev.ko; then
+	fail $t "cannot put the skewed dax_dev in place"
+else
+	run 5 $T modules status
+	w=$(echo "$err" | grep -c 'dax_dev: built for dax_core ABI 3.3, but the installed dax_core provides 2.3')
+	run 1 $T modules load
+	if [ "$w" != 1 ]; then
+		fail $t "status did not warn once: $err"
+	elif ! echo "$err" | grep -q 'hint: dax_dev is built for dax_core ABI 3.3' ||
+		! echo "$err" | grep -q '^kernel: dax_dev: built for dax_core ABI 3.3, but the loaded dax_core provides ABI 2.3'; then
+		fail $t "load exit $rc said: $(echo "$err" | tr '\n' '|')"
+	else
+		pass $t
+	fi
+	umount $K/dax_dev.ko
+	modprobe -r dax_pmem dax_dev dax_core 2>/dev/null
+fi
+# The package's dax_pmem missing (modprobe would load the kernel's own):
+# status, load and check say so.
+t=tool-modules-in-tree-shadow
+mkdir -p /tmp/mods
+cp -a /lib/modules/$(uname -r) /tmp/mods/
+rm /tmp/mods/$(uname -r)/updates/dax_pmem.ko
+if ! mount --bind /tmp/mods/$(uname -r) /lib/modules/$(uname -r) || ! /sbin/depmod; then
+	fail $t "cannot hide our dax_pmem"
+else
+	run 5 $T modules status
+	s1=$(echo "$err" | grep -c 'dax_pmem: modprobe loads the in-tree module')
+	run 5 $T modules load
+	s2=$(echo "$err" | grep -c 'modprobe would load the in-tree dax_pmem')
+	run 1 $T check
+	s3=$(echo "$out" | grep -c '^error: in-tree-dax-pmem-shadows')
+	umount /lib/modules/$(uname -r)
+	expect $t "1 1 1" "$s1 $s2 $s3" "status, load and check naming the in-tree dax_pmem ($(echo "$err $out" | tr '\n' '|' | head -c 400))"
+fi
+rm -rf /tmp/mods
+modprobe dax_pmem ranges=1G@4G
 
 # --- list ---
 i=0
@@ -282,10 +326,10 @@ else
 	fail $t "cannot load the in-tree dax_pmem"
 fi
 
-# nd_labels: region0 with labels, set up here when it has no namespace yet
-# (a run of this file alone; in the suite t_70 has set it up).
+# nd_labels: region0 with labels, set up here when no namespace has a name
+# (label-less: a run of this file alone; in the suite t_70 has set it up).
 nd_labels() {
-	[ -n "$(ndctl list -N -r region0 2>/dev/null)" ] && return 0
+	ndctl list -N -r region0 2>/dev/null | grep -q '"name"' && return 0
 	ndctl disable-region all > /dev/null 2>&1 && ndctl init-labels -f all > /dev/null 2>&1 &&
 		ndctl enable-region all > /dev/null 2>&1
 }

@@ -1,10 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The packages, built as a distributor would (tests/pkg/build.sh): the
-# versions agree everywhere, the .deb is lintian clean, the RPM and its
-# spec are rpmlint clean, both hold exactly the DKMS source tree that
-# `make install-src` lays out, and their maintainer scripts drive dkms.
-# Installing the .deb for real, per kernel, is tests/vm/package.sh.
+# versions agree everywhere, the .debs are lintian clean, the RPMs and
+# their specs are rpmlint clean; daxkit-dkms holds exactly the DKMS
+# source tree that `make install-src` lays out, its maintainer scripts
+# drive dkms and it recommends daxkit-tools; daxkit-tools holds exactly
+# the daxkit command, its man page (which renders without a warning), its
+# bash completion, its systemd unit (which systemd-analyze verifies, and
+# which the package never enables) and its udev rule.  Installing the
+# .debs for real, per kernel, is tests/vm/package.sh.
 set -uo pipefail
 . "$(dirname "$0")/../lib/common.sh"
 
@@ -27,8 +31,10 @@ versions_agree() {
 	done
 	v=$(cd "$DAXKIT_SRC" && dpkg-parsechangelog -S Version)
 	[ "$v" = "$ver" ] || bad="$bad debian/changelog=$v"
-	v=$(rpmspec -q --qf '%{VERSION}\n' --srpm "$DAXKIT_SRC/rpm/daxkit-dkms.spec" 2>/dev/null)
-	[ "$v" = "$ver" ] || bad="$bad rpm/daxkit-dkms.spec=$v"
+	for m in daxkit-dkms daxkit-tools; do
+		v=$(rpmspec -q --qf '%{VERSION}\n' --srpm "$DAXKIT_SRC/rpm/$m.spec" 2>/dev/null)
+		[ "$v" = "$ver" ] || bad="$bad rpm/$m.spec=$v"
+	done
 	[ -n "$ver" ] && [ -z "$bad" ] || { echo "dkms.conf says '$ver', but:$bad"; return 1; }
 }
 check pkg-versions-agree versions_agree
@@ -56,8 +62,13 @@ fi
 deb=$out/daxkit-dkms_${ver}_all.deb
 rpm=$out/daxkit-dkms-$ver-1.noarch.rpm
 srpm=$out/daxkit-dkms-$ver-1.src.rpm
+tdeb=$out/daxkit-tools_${ver}_$(dpkg --print-architecture).deb
+trpm=$out/daxkit-tools-$ver-1.$(rpm --eval '%{_arch}').rpm
+tsrpm=$out/daxkit-tools-$ver-1.src.rpm
 check deb-built test -f "$deb"
 check rpm-built test -f "$rpm" -a -f "$srpm"
+check tools-deb-built test -f "$tdeb"
+check tools-rpm-built test -f "$trpm" -a -f "$tsrpm"
 
 # What the packages must hold under /usr: the install-src tree, nothing else.
 make -s -C "$DAXKIT_SRC" install-src DESTDIR="$out/tree" > /dev/null
@@ -89,15 +100,22 @@ deb_scripts() {
 }
 check deb-maintainer-scripts-drive-dkms deb_scripts
 
-# lintian: no error and no warning (pedantic and info tags are shown in
-# the log, not failed on).
-lintian_clean() {
-	local rc=0
-	lintian --fail-on error,warning "$deb" > "$out/lintian.log" 2>&1 || rc=$?
-	grep -v 'running with root privileges' "$out/lintian.log"
-	[ "$rc" = 0 ] && ! grep -qE '^[EW]: ' "$out/lintian.log"
+deb_recommends_tools() {
+	dpkg-deb -f "$deb" Recommends | tr ',' '\n' | grep -qx ' *daxkit-tools' ||
+		{ echo "Recommends: $(dpkg-deb -f "$deb" Recommends)"; return 1; }
 }
-check deb-lintian-clean lintian_clean
+check deb-dkms-recommends-tools deb_recommends_tools
+
+# lintian DEB: no error and no warning (pedantic and info tags are shown
+# in the log, not failed on).
+lintian_clean() {
+	local rc=0 log=$out/lintian-${1##*/}.log
+	lintian --fail-on error,warning "$1" > "$log" 2>&1 || rc=$?
+	grep -v 'running with root privileges' "$log"
+	[ "$rc" = 0 ] && ! grep -qE '^[EW]: ' "$log"
+}
+check deb-lintian-clean lintian_clean "$deb"
+check tools-deb-lintian-clean lintian_clean "$tdeb"
 
 rpm_contents() {
 	local list got
@@ -143,11 +161,148 @@ rpm_scripts() {
 }
 check rpm-scriptlets-drive-dkms rpm_scripts
 
-rpmlint_clean() {
-	rpmlint -r "$DAXKIT_SRC/rpm/daxkit-dkms.rpmlintrc" "$rpm" "$srpm" \
-		"$DAXKIT_SRC/rpm/daxkit-dkms.spec" 2>&1
+rpm_recommends_tools() {
+	rpm -qp --recommends "$rpm" 2>/dev/null | grep -qx 'daxkit-tools' ||
+		{ echo "recommends: $(rpm -qp --recommends "$rpm" 2>&1 | tr '\n' ' ')"; return 1; }
 }
-check rpmlint-clean rpmlint_clean
+check rpm-dkms-recommends-tools rpm_recommends_tools
 
-echo "[daxkit] package contents: daxkit-dkms_${ver}_all.deb:" >&2
-dpkg-deb -c "$deb" | awk '$1 !~ /^d/ { print "    " $6 }' >&2
+# rpmlint NAME RPM SRPM: the packages and the spec rpm/NAME.spec, with
+# rpm/NAME.rpmlintrc (which says why each message it filters does not apply).
+rpmlint_clean() {
+	rpmlint -r "$DAXKIT_SRC/rpm/$1.rpmlintrc" "$2" "$3" "$DAXKIT_SRC/rpm/$1.spec" 2>&1
+}
+check rpmlint-clean rpmlint_clean daxkit-dkms "$rpm" "$srpm"
+check tools-rpmlint-clean rpmlint_clean daxkit-tools "$trpm" "$tsrpm"
+
+# daxkit-tools: the command, its man page, completion, unit and udev rule,
+# and the docs; nothing else.  The .deb has the unit and rule where
+# bookworm's debhelper and udev look (/lib, /usr/lib through the merged
+# /usr on later suites), the RPM where Fedora's systemd-rpm-macros say.
+tools_deb_contents() {
+	local list got want
+	list=$(dpkg-deb -c "$tdeb")
+	got=$(echo "$list" | awk '$1 !~ /^d/ { print $6 }' | sed 's|^\./||' | sort)
+	want=$(sort <<- EOF
+		usr/bin/daxkit
+		usr/share/man/man8/daxkit.8.gz
+		usr/share/bash-completion/completions/daxkit
+		lib/systemd/system/daxkit-restore.service
+		lib/udev/rules.d/60-daxkit.rules
+		usr/share/doc/daxkit-tools/copyright
+		usr/share/doc/daxkit-tools/changelog.gz
+		EOF
+	)
+	[ "$got" = "$want" ] || { diff <(echo "$want") <(echo "$got") | head -n 5; return 1; }
+	echo "$list" | grep -q '^-rwxr-xr-x .* \./usr/bin/daxkit$' || { echo "usr/bin/daxkit is not 755"; return 1; }
+	[ "$(dpkg-deb -f "$tdeb" Architecture)" = "$(dpkg --print-architecture)" ] &&
+		[ "$(dpkg-deb -f "$tdeb" Section)" = admin ] || { echo "not Architecture: any, Section: admin"; return 1; }
+	# ${shlibs:Depends}: the libraries the binary links.
+	dpkg-deb -f "$tdeb" Depends | grep -q 'libkmod2' && dpkg-deb -f "$tdeb" Depends | grep -q 'libjson-c' ||
+		{ echo "Depends: $(dpkg-deb -f "$tdeb" Depends)"; return 1; }
+}
+check tools-deb-holds-the-command tools_deb_contents
+
+tools_rpm_contents() {
+	local got want
+	# Regular files only: no directories, no /usr/lib/.build-id symlinks.
+	got=$(rpm -qp --qf '[%{FILEMODES:perms} %{FILENAMES}\n]' "$trpm" 2>/dev/null |
+		awk '$1 ~ /^-/ { print $2 }' | sort)
+	want=$(sort <<- EOF
+		/usr/bin/daxkit
+		/usr/share/man/man8/daxkit.8.gz
+		/usr/share/bash-completion/completions/daxkit
+		/usr/lib/systemd/system/daxkit-restore.service
+		/usr/lib/udev/rules.d/60-daxkit.rules
+		/usr/share/licenses/daxkit-tools/copyright
+		/usr/share/doc/daxkit-tools/README.md
+		EOF
+	)
+	[ "$got" = "$want" ] || { diff <(echo "$want") <(echo "$got") | head -n 5; return 1; }
+	rpm -qp --qf '[%{FILEMODES:perms} %{FILENAMES}\n]' "$trpm" | grep -qx -- '-rwxr-xr-x /usr/bin/daxkit' ||
+		{ echo "/usr/bin/daxkit is not 755"; return 1; }
+	[ "$(rpm -qp --qf '%{ARCH}' "$trpm")" = "$(rpm --eval '%{_arch}')" ] || { echo "arch $(rpm -qp --qf '%{ARCH}' "$trpm")"; return 1; }
+	rpm -qp --requires "$trpm" | grep -q '^libkmod\.so' && rpm -qp --requires "$trpm" | grep -q '^libjson-c\.so' ||
+		{ echo "no automatic requires on libkmod and json-c"; return 1; }
+}
+check tools-rpm-holds-the-command tools_rpm_contents
+
+# The unit is installed, never enabled or started.  .deb: dh_installsystemd
+# --no-enable --no-start; its postinst, run for a first install with stand-in
+# deb-systemd-helper, deb-systemd-invoke and systemctl (which answer as on a
+# machine where the unit is new), enables and starts nothing, and its postrm
+# forgets the unit on purge.  RPM: the spec, expanded with stand-in systemd
+# macros, has no %systemd_post (presets) and disables the unit on erase.
+tools_deb_unit_not_enabled() {
+	local d r=
+	d=$(mktemp -d)
+	dpkg-deb -e "$tdeb" "$d/ctl"
+	for c in deb-systemd-helper deb-systemd-invoke systemctl; do
+		printf '#!/bin/sh\necho "%s $*" >> %s/calls\ncase "$*" in *debian-installed*) exit 1 ;; esac\nexit 0\n' \
+			"$c" "$d" > "$d/$c"
+		chmod +x "$d/$c"
+	done
+	if [ -f "$d/ctl/postinst" ]; then
+		PATH=$d:$PATH DPKG_MAINTSCRIPT_PACKAGE=daxkit-tools sh "$d/ctl/postinst" configure '' > /dev/null 2>&1 ||
+			r="postinst configure failed;"
+	fi
+	grep -E ' (enable|start|restart|reload-or-restart)( |$)' "$d/calls" 2>/dev/null | grep -q . &&
+		r="$r postinst ran: $(grep -E ' (enable|start|restart)' "$d/calls" | tr '\n' ' ');"
+	grep -q "deb-systemd-helper purge 'daxkit-restore.service'" "$d/ctl/postrm" 2>/dev/null ||
+		r="$r postrm does not purge the unit's state (dh_installsystemd did not see it);"
+	rm -rf "$d"
+	[ -z "$r" ] || { echo "$r"; return 1; }
+}
+check tools-deb-unit-not-enabled tools_deb_unit_not_enabled
+
+tools_rpm_unit_not_enabled() {
+	local p
+	rpm -qp --scripts "$trpm" 2>/dev/null | grep -qE 'systemctl.*(enable|start|preset)|systemd-update-helper install' &&
+		{ echo "the RPM's scriptlets enable or start the unit"; return 1; }
+	p=$(rpmspec -P --load "$DAXKIT_SRC/tests/pkg/rpmbuild-host.macros" \
+		--define 'systemd_post() SYSTEMD_POST %{?*}' --define 'systemd_preun() SYSTEMD_PREUN %{?*}' \
+		--define 'systemd_postun_with_restart() SYSTEMD_RESTART %{?*}' \
+		"$DAXKIT_SRC/rpm/daxkit-tools.spec" 2>&1) || { echo "$p"; return 1; }
+	grep -qE 'SYSTEMD_POST|SYSTEMD_RESTART|systemctl' <<< "$p" && { echo "the spec enables, starts or restarts the unit"; return 1; }
+	grep -qx 'SYSTEMD_PREUN daxkit-restore.service' <<< "$p" || { echo "no %systemd_preun daxkit-restore.service"; return 1; }
+}
+check tools-rpm-unit-not-enabled tools_rpm_unit_not_enabled
+
+# The man page as packaged, through man-db and groff as lintian runs them.
+tools_man_page() {
+	local d w rc=0
+	d=$(mktemp -d)
+	dpkg-deb -x "$tdeb" "$d"
+	w=$(LC_ALL=C.UTF-8 MANROFFSEQ='' MANWIDTH=80 \
+		man --warnings -E UTF-8 -l -Tutf8 -Z "$d/usr/share/man/man8/daxkit.8.gz" 2>&1 > /dev/null) || rc=$?
+	rm -rf "$d"
+	[ "$rc" = 0 ] && [ -z "$w" ] || { echo "man exited $rc: $w"; return 1; }
+}
+check tools-man-page-renders-cleanly tools_man_page
+
+# systemd-analyze verify, in a root made of the .deb and this machine's
+# units (sysinit.target, ...): the unit parses without a warning, its
+# ExecStart= is the packaged binary, its Documentation= man page is the
+# packaged one.
+tools_unit_verify() {
+	local d o rc=0
+	d=$(mktemp -d)
+	dpkg-deb -x "$tdeb" "$d"
+	mkdir -p "$d/usr/lib/systemd/system"
+	cp -a /usr/lib/systemd/system/. "$d/usr/lib/systemd/system/"
+	rm -f "$d/usr/lib/systemd/system/daxkit-restore.service"
+	o=$(cd "$d" && MANPATH=$d/usr/share/man SYSTEMD_LOG_COLOR=0 \
+		systemd-analyze verify --root="$d" /lib/systemd/system/daxkit-restore.service 2>&1) || rc=$?
+	rm -rf "$d"
+	[ "$rc" = 0 ] && [ -z "$o" ] || { echo "systemd-analyze verify exited $rc: $o"; return 1; }
+}
+if command -v systemd-analyze > /dev/null && [ -d /usr/lib/systemd/system ]; then
+	check tools-unit-verifies tools_unit_verify
+else
+	echo "NOTE: tools-unit-verifies: no systemd-analyze on this machine (package systemd); not tested"
+fi
+
+for d in "$deb" "$tdeb"; do
+	echo "[daxkit] package contents: ${d##*/}:" >&2
+	dpkg-deb -c "$d" | awk '$1 !~ /^d/ { print "    " $6 }' >&2
+done

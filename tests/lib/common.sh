@@ -13,7 +13,7 @@ die() { printf '[daxkit] error: %s\n' "$*" >&2; exit 1; }
 # metadata or build output, as a source package would ship it.
 source_tar() {
 	tar -C "$DAXKIT_SRC" --exclude=.git --exclude='*.o' --exclude='*.ko' \
-		--exclude=compat/generated -cf - .
+		--exclude=compat/generated --exclude=tools/daxkit/daxkit -cf - .
 }
 
 # One result line per test; tests/run.sh counts them.
@@ -30,10 +30,14 @@ as_root() {
 	if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-# The Debian packages the suite needs on the host (Debian 12).
+# The Debian packages the suite needs on the host (Debian 12).  The daxkit
+# command (tools/daxkit) builds on libkmod-dev, libjson-c-dev and pkgconf;
+# man-db and groff-base render its man page, elfutils (eu-strip) makes the
+# RPM's debuginfo.
 DAXKIT_HOST_PACKAGES="build-essential libc6-dev linux-headers-amd64 dkms sparse
 bison flex libelf-dev bc libssl-dev dpkg-dev debhelper dh-dkms lintian rpm rpmlint
-qemu-system-x86 busybox-static cpio kmod ndctl xz-utils zstd file debootstrap"
+qemu-system-x86 busybox-static cpio kmod ndctl xz-utils zstd file debootstrap
+libkmod-dev libjson-c-dev pkgconf man-db groff-base elfutils"
 
 # The kernel matrix: our name for each kernel, and the Debian suite whose
 # headers, compiler and image it comes from.

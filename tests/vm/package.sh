@@ -10,7 +10,11 @@
 # dax_pmem, and use daxkit there (tests/guest/package.sh); upgrade to a
 # newer package (the same tree as version VERSION.1) and check that DKMS
 # swapped the old modules for the new; purge the package and check that
-# it left nothing behind.
+# it left nothing behind.  Then daxkit-tools, where the suite's glibc is
+# as new as the host's (it is built here, on bookworm: not on bullseye):
+# `apt install ./daxkit-tools_*.deb`, the command runs and reports the
+# package version, its man page is there, its unit is not enabled, and
+# `apt purge daxkit-tools` removes it all.
 set -euo pipefail
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/klog.sh"
@@ -161,6 +165,59 @@ else
 		res PASS $t
 	else
 		res FAIL $t "$(diff "$lane/before" "$lane/after" | grep '^[<>]' | head -n 5 | tr '\n' ' ')"
+	fi
+fi
+
+# daxkit-tools: linked on this host against its glibc (the .deb's libc6
+# dependency); a suite with an older one cannot install it.
+tdeb=daxkit-tools_${ver}_$(dpkg --print-architecture).deb
+need=$(dpkg-deb -f "$lane/out/$tdeb" Depends | tr ',' '\n' | sed -n 's/^ *libc6 (>= \(.*\))$/\1/p')
+have=$(in_root "$root" dpkg-query -W -f='${Version}' libc6)
+t=pkg-tools-apt-install
+if [ -n "$need" ] && ! dpkg --compare-versions "$have" ge "$need"; then
+	echo "NOTE: $t [pkg-$name]: daxkit-tools is built on this host, against glibc $need; $suite has libc6 $have: not installed there, not tested"
+else
+	log "pkg-$name: apt install ./$tdeb in the $suite chroot"
+	as_root cp "$lane/out/$tdeb" "$root/tmp/"
+	if ! apt_in install "/tmp/$tdeb" > "$logs/tools-install.log" 2>&1; then
+		res FAIL $t "$(tail -n 5 "$logs/tools-install.log" | tr '\n' '|')"
+	else
+		res PASS $t
+
+		t=pkg-tools-version
+		v=$(in_root "$root" daxkit --version 2>&1 || true)
+		if [ "$v" = "daxkit $ver" ]; then res PASS $t; else res FAIL $t "daxkit --version printed '$v', not 'daxkit $ver'"; fi
+
+		t=pkg-tools-man-page
+		if [ -x "$root/usr/bin/man" ]; then
+			mp=$(in_root "$root" man -w daxkit 2>&1 || true)
+		else
+			mp=$(ls "$root"/usr/share/man/man8/daxkit.8* 2>/dev/null | sed "s|^$root||" || true)
+		fi
+		if [[ $mp == /usr/share/man/man8/daxkit.8* ]]; then res PASS $t; else res FAIL $t "no daxkit(8): '$mp'"; fi
+
+		t=pkg-tools-unit-not-enabled
+		bad=
+		[ -f "$root/lib/systemd/system/daxkit-restore.service" ] || bad="$bad unit not installed;"
+		w=$(as_root find "$root/etc/systemd" -name daxkit-restore.service 2>/dev/null | sed "s|^$root||" | tr '\n' ' ')
+		[ -z "$w" ] || bad="$bad enabled: $w;"
+		if [ -z "$bad" ]; then res PASS $t; else res FAIL $t "$bad"; fi
+
+		log "pkg-$name: apt purge daxkit-tools"
+		t=pkg-tools-purge-removes-it
+		if ! apt_in purge daxkit-tools > "$logs/tools-purge.log" 2>&1; then
+			res FAIL $t "apt purge failed: $(tail -n 3 "$logs/tools-purge.log" | tr '\n' '|')"
+		else
+			bad=
+			for f in $(dpkg-deb -c "$lane/out/$tdeb" | awk '$1 !~ /^d/ { print $6 }' | sed 's|^\.||'); do
+				[ ! -e "$root$f" ] || bad="$bad $f left;"
+			done
+			w=$(as_root find "$root/etc/systemd" "$root/var/lib/systemd" -name '*daxkit*' 2>/dev/null | sed "s|^$root||" | tr '\n' ' ')
+			[ -z "$w" ] || bad="$bad $w left;"
+			st=$(in_root "$root" dpkg-query -W -f='${Status}' daxkit-tools 2>/dev/null || true)
+			case $st in '' | *not-installed) ;; *) bad="$bad dpkg says '$st';" ;; esac
+			if [ -z "$bad" ]; then res PASS $t; else res FAIL $t "$bad"; fi
+		fi
 	fi
 fi
 ! grep -q '^RESULT: FAIL' "$results"

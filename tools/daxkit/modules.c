@@ -290,19 +290,54 @@ static void load_explain(const char *name, int err, struct mod_state *mods)
 	}
 }
 
+/* Load one module of the stack; 0, or an exit code after saying why. */
+static int load_one(struct kmod_ctx *ctx, struct mod_state *mods, size_t i, const char *options)
+{
+	struct kmod_module *mod;
+	int rc, err;
+
+	if (kmod_module_new_from_name(ctx, mods[i].name, &mod))
+		return EXIT_FAILED;
+	rc = kmod_module_probe_insert_module(mod, KMOD_PROBE_IGNORE_LOADED, options,
+					     NULL, NULL, NULL);
+	kmod_module_unref(mod);
+	if (!rc)
+		return 0;
+	err = rc < 0 ? -rc : EINVAL;
+	dk_err(mods[i].name, "cannot load", err, mods[i].path);
+	load_explain(mods[i].name, err, mods);
+	return err == ENOENT ? EXIT_NOMODULES : dk_exit_of(-err);
+}
+
+/* Unload, dependents first, the modules this command loaded. */
+static void load_undo(struct kmod_ctx *ctx, struct mod_state *mods, size_t upto)
+{
+	struct kmod_module *mod;
+
+	while (upto--) {
+		if (mods[upto].state[0] || kmod_module_new_from_name(ctx, mods[upto].name, &mod))
+			continue;
+		kmod_module_remove_module(mod, 0);
+		kmod_module_unref(mod);
+	}
+}
+
+/*
+ * dax_core, dax_dev, then dax_pmem with @options, in that order; a
+ * refusal unloads what this command loaded before it.
+ */
 static int modules_load(const char *options)
 {
 	struct mod_state mods[NR_STACK_MODULES];
 	struct kmod_ctx *ctx = dk_kmod_new();
-	struct kmod_module *mod = NULL;
-	int rc;
+	int rc = EXIT_OK;
+	size_t i;
 
 	if (!ctx) {
 		dk_err("libkmod", "cannot read the module index", ENOENT, NULL);
 		return EXIT_NOMODULES;
 	}
 	mod_read_all(ctx, mods);
-	rc = EXIT_OK;
 	if (!mods[2].path[0] || mods[2].in_tree) {
 		dk_err("dax_pmem", mods[2].path[0] ? "modprobe would load the in-tree dax_pmem" :
 		       "not installed", ENOENT, mods[2].path);
@@ -313,24 +348,14 @@ static int modules_load(const char *options)
 		dk_err("dax_pmem", "the in-tree dax_pmem is loaded", EBUSY, NULL);
 		dk_hint("'modprobe -r dax_pmem' (it lets go of its namespaces), then 'daxkit modules load'");
 		rc = EXIT_FAILED;
-	} else if (kmod_module_new_from_name(ctx, "dax_pmem", &mod)) {
-		rc = EXIT_FAILED;
-	} else {
-		rc = kmod_module_probe_insert_module(mod, KMOD_PROBE_IGNORE_LOADED, options,
-						     NULL, NULL, NULL);
-		if (rc) {
-			int err = rc < 0 ? -rc : EINVAL;
-
-			dk_err("dax_pmem", "cannot load", err, mods[2].path);
-			load_explain("dax_pmem", err, mods);
-			rc = dk_exit_of(-err);
-			if (err == ENOENT)
-				rc = EXIT_NOMODULES;
-		} else if (mods[2].state[0] && options && *options) {
-			dk_note("dax_pmem was loaded already: its parameters are unchanged ('daxkit modules reload' applies new ones)");
-		}
-		kmod_module_unref(mod);
 	}
+	for (i = 0; i < 3 && !rc; i++) {
+		rc = load_one(ctx, mods, i, i == 2 ? options : NULL);
+		if (rc)
+			load_undo(ctx, mods, i);
+	}
+	if (!rc && mods[2].state[0] && options && *options)
+		dk_note("dax_pmem was loaded already: its parameters are unchanged ('daxkit modules reload' applies new ones)");
 	mod_free_all(mods);
 	kmod_unref(ctx);
 	return rc;

@@ -11,7 +11,7 @@ modprobe nfit
 sleep 1
 grep -i persistent /proc/iomem
 echo "--- daxkit modules load (dax_core, dax_dev, dax_pmem, as modprobe dax_pmem would)"
-daxkit modules load && daxkit modules | grep -E '"(module|path|version|state|loaded_abi)"'
+daxkit modules load && daxkit modules | grep -E '"(name|path|version|state|loaded_abi)"'
 sleep 1
 echo "--- daxkit list -R -D -u: the region and its device on the daxkit bus"
 R=/sys/devices/platform/daxkit_pmem.0/daxkit_region

@@ -273,7 +273,7 @@ run 0 $T modules reload && [ "$(rd /sys/module/dax_pmem/parameters/ranges)" = 1G
 t=tool-list-non-root
 if run 0 $C run-as-nobody $T list -R -D; then
 	if echo "$out" | grep -q '"chardev": "daxkit0.0"' && ! echo "$out" | grep -q '"resource"' &&
-		[ "$(echo "$err" | grep -c 'root only')" = 1 ]; then
+		[ "$(echo "$err" | grep -c 'need root')" = 1 ]; then
 		pass $t
 	else
 		fail $t "out: $(echo "$out" | tr '\n' ' ' | head -c 300); err: $err"

@@ -37,7 +37,7 @@ as_root() {
 DAXKIT_HOST_PACKAGES="build-essential libc6-dev linux-headers-amd64 dkms sparse
 bison flex libelf-dev bc libssl-dev dpkg-dev debhelper dh-dkms lintian rpm rpmlint
 qemu-system-x86 busybox-static cpio kmod ndctl xz-utils zstd file debootstrap
-libkmod-dev libjson-c-dev pkgconf man-db groff-base elfutils"
+libkmod-dev libjson-c-dev pkgconf man-db groff-base elfutils python3-jsonschema"
 
 # The kernel matrix: our name for each kernel, and the Debian suite whose
 # headers, compiler and image it comes from.

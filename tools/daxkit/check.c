@@ -80,7 +80,9 @@ static void check_dkms(bool *built)
 		return;
 	}
 	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.' || !strcmp(de->d_name, "source"))
+		/* Versions only: not "source", nor dkms's kernel-KVER-ARCH links. */
+		if (de->d_name[0] == '.' || !strcmp(de->d_name, "source") ||
+		    !strncmp(de->d_name, "kernel-", 7) || de->d_type == DT_LNK)
 			continue;
 		snprintf(sub, sizeof(sub), "%s/%s/%s", dir, de->d_name, kver);
 		versions++;
@@ -163,8 +165,9 @@ static bool iomem_line(char *line, int *depth, unsigned long long *start,
 
 struct pmem_range {
 	unsigned long long start, end;
-	char holder[64];
+	char holder[64];	/* the first claim inside it */
 	bool legacy;
+	bool ours;		/* a claim of daxkit's somewhere inside it */
 };
 
 /* Persistent memory in /proc/iomem, and who holds each range. */
@@ -188,12 +191,16 @@ static int check_iomem(struct pmem_range *ranges, int max, bool *zeroed)
 			ranges[n].end = end;
 			ranges[n].holder[0] = '\0';
 			ranges[n].legacy = strstr(name, "legacy") != NULL;
+			ranges[n].ours = false;
 			if (!start && !end)
 				*zeroed = true;
 			pdepth = depth;
 			n++;
-		} else if (pdepth >= 0 && depth == pdepth + 2 && !ranges[n - 1].holder[0]) {
-			snprintf(ranges[n - 1].holder, sizeof(ranges[n - 1].holder), "%s", name);
+		} else if (pdepth >= 0 && depth > pdepth) {
+			if (depth == pdepth + 2 && !ranges[n - 1].holder[0])
+				snprintf(ranges[n - 1].holder, sizeof(ranges[n - 1].holder), "%s", name);
+			if (strstr(name, "daxkit"))
+				ranges[n - 1].ours = true;
 		}
 	}
 	fclose(f);
@@ -209,7 +216,7 @@ static void check_holders(const struct pmem_range *r, int n)
 	int i;
 
 	for (i = 0; i < n; i++) {
-		if (!r[i].holder[0] || strstr(r[i].holder, "daxkit"))
+		if (!r[i].holder[0] || r[i].ours)
 			continue;
 		if (!strncmp(r[i].holder, "namespace", 9) || !strncmp(r[i].holder, "pmem", 4) ||
 		    !strncmp(r[i].holder, "region", 6) || !strncmp(r[i].holder, "dax", 3))

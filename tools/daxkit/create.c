@@ -125,7 +125,7 @@ static int create_in(struct dk_bus *bus, struct dk_region *r, unsigned long long
 	if (rc) {
 		dk_dev_refresh(d);
 		create_undo(r, d, made, old_align);
-		return rc;
+		return rc == -ENOENT ? -ENOEXEC : rc;	/* ENOEXEC: dax_dev missing */
 	}
 	dk_print_devs(&d, 1);
 	dk_note("created 1 device: %s", d->name);
@@ -181,5 +181,7 @@ int cmd_create_device(int argc, char **argv)
 	}
 	rc = create_in(&bus, r, size, align);
 	dk_bus_free(&bus);
+	if (rc == -ENOEXEC)
+		return dk_bind_exit(-ENOENT);
 	return dk_exit_of(rc);
 }

@@ -116,6 +116,7 @@ int dk_require_bus(const struct dk_bus *bus);
 /* ---- ops.c: the sysfs writes that change a device ---- */
 
 int dk_dev_bind(const struct dk_dev *dev, bool bind);
+int dk_bind_exit(int rc);
 int dk_dev_write(const struct dk_dev *dev, const char *attr, unsigned long long val);
 int dk_dev_refresh(struct dk_dev *dev);
 int dk_targets(struct dk_bus *bus, const char *arg, int region,

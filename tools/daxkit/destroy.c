@@ -48,6 +48,7 @@ int cmd_destroy_device(int argc, char **argv)
 		{ "force", no_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
+	json_object *out = json_object_new_array();
 	struct dk_dev **devs = NULL;
 	struct dk_bus bus;
 	int c, i, n, region = -1, done = 0, rc, worst = 0;
@@ -74,19 +75,26 @@ int cmd_destroy_device(int argc, char **argv)
 		return rc ? dk_exit_of(rc) : dk_require_bus(&bus);
 	n = dk_targets(&bus, argv[optind], region, destroy_wanted, &devs);
 	if (n < 0) {
+		json_object_put(out);
 		dk_bus_free(&bus);
 		return -n;
 	}
 	for (i = 0; i < n; i++) {
 		rc = destroy_one(&bus, devs[i], force);
-		if (rc)
+		if (rc) {
 			worst = dk_exit_of(rc);
-		else
-			done++;
+			continue;
+		}
+		devs[i]->size = 0;
+		devs[i]->enabled = false;
+		json_object_array_add(out, dk_dev_json(devs[i], 0));
+		done++;
 	}
+	dk_json_print(out);
+	json_object_put(out);
 	dk_note("destroyed %d device%s%s", done, done == 1 ? "" : "s",
 		worst ? ", failed on the rest" : "");
 	free(devs);
 	dk_bus_free(&bus);
-	return worst ? EXIT_FAILED : EXIT_OK;
+	return n == 1 ? worst : worst ? EXIT_FAILED : EXIT_OK;
 }

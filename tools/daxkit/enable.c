@@ -62,7 +62,7 @@ static int set_enabled(int argc, char **argv, bool enable)
 		}
 		rc = dk_dev_bind(d, enable);
 		if (rc)
-			worst = dk_exit_of(rc);
+			worst = dk_bind_exit(rc);
 		else
 			done++;
 	}
@@ -71,7 +71,7 @@ static int set_enabled(int argc, char **argv, bool enable)
 		worst ? ", failed on the rest" : "");
 	free(devs);
 	dk_bus_free(&bus);
-	return worst ? EXIT_FAILED : EXIT_OK;
+	return n == 1 || worst == EXIT_NOMODULES ? worst : worst ? EXIT_FAILED : EXIT_OK;
 }
 
 int cmd_enable_device(int argc, char **argv)

@@ -156,7 +156,7 @@ int cmd_list(int argc, char **argv)
 	dk_json_print(out);
 	json_object_put(out);
 	if (bus.restricted && !dk_is_root())
-		fprintf(stderr, "daxkit: list: some fields are readable by root only and were left out\n");
+		fprintf(stderr, "daxkit: list: some fields need root: left out\n");
 	dk_bus_free(&bus);
 	return rc;
 }

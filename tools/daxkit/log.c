@@ -11,7 +11,12 @@
 #include <unistd.h>
 #include "daxkit.h"
 
-static off_t klog_mark = -1;	/* where the command started, in the log */
+/*
+ * /dev/kmsg opened when the command starts, positioned after the last
+ * record: what it reads later is what was logged meanwhile.  (A seek
+ * offset of /dev/kmsg is no record number: it must stay open.)
+ */
+static int klog_fd = -1;
 static bool klog_printed;
 
 static int klog_open(void)
@@ -26,12 +31,11 @@ static int klog_open(void)
 /* Remember the end of the kernel log: later lines are the command's. */
 void dk_klog_mark(void)
 {
-	int fd = klog_open();
-
-	if (fd < 0)
-		return;
-	klog_mark = lseek(fd, 0, SEEK_END);
-	close(fd);
+	if (klog_fd >= 0)
+		close(klog_fd);
+	klog_fd = klog_open();
+	if (klog_fd >= 0)
+		lseek(klog_fd, 0, SEEK_END);
 }
 
 /* Whether a log message is one of ours: our modules, bus and devices. */
@@ -74,13 +78,11 @@ int dk_klog_lines(char lines[][256], int max, bool since_mark)
 	int fd, n = 0;
 	ssize_t got;
 
-	if (since_mark && klog_mark < 0)
+	if (since_mark && klog_fd < 0)
 		return 0;
-	fd = klog_open();
+	fd = since_mark ? klog_fd : klog_open();
 	if (fd < 0)
 		return -errno;
-	if (since_mark)
-		lseek(fd, klog_mark, SEEK_SET);
 	for (;;) {
 		char *line, *save = NULL;
 
@@ -103,7 +105,8 @@ int dk_klog_lines(char lines[][256], int max, bool since_mark)
 			memcpy(lines[n++], msg, sizeof(msg));
 		}
 	}
-	close(fd);
+	if (!since_mark)
+		close(fd);
 	return n;
 }
 
@@ -119,8 +122,6 @@ void dk_klog_print(void)
 	for (i = 0; i < n; i++)
 		fprintf(stderr, "kernel: %s\n", lines[i]);
 	klog_printed = n > 0;
-	if (n > 0)
-		dk_klog_mark();
 }
 
 /* "daxkit: CMD: OBJECT: what failed: strerror (path)", then the log. */

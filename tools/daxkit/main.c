@@ -65,6 +65,7 @@ int dk_bad_usage(const char *fmt, const char *arg)
 
 int main(int argc, char **argv)
 {
+	static char prog[64];
 	size_t i;
 	int rc;
 
@@ -89,6 +90,9 @@ int main(int argc, char **argv)
 			return EXIT_OK;
 		}
 		dk_klog_mark();
+		/* getopt's own messages start with argv[0]: "daxkit: CMD: ...". */
+		snprintf(prog, sizeof(prog), "daxkit: %s", dk_cmd);
+		argv[1] = prog;
 		rc = commands[i].fn(argc - 1, argv + 1);
 		if (rc)
 			dk_klog_print();

@@ -262,6 +262,25 @@ static struct dk_region *region_get(struct dk_bus *bus, const char *dir, int id)
 	return r;
 }
 
+/*
+ * The name a namespace region's first device has in class dax (daxX.Y for
+ * namespaceX.Y, a child of the nd_dax: <nd_dax>/dax/daxX.Y), if shown
+ * there.  Later devices of the region have views too, but sysfs links
+ * nothing from daxkitR.N to them.
+ */
+static void dev_class_view(const struct dk_region *r, struct dk_dev *d)
+{
+	char view[DK_NAME_MAX], path[PATH_MAX + 2 * DK_NAME_MAX];
+
+	d->class_dev[0] = '\0';
+	if (d->id || strncmp(r->namespace, "namespace", 9))
+		return;
+	snprintf(view, sizeof(view), "dax%s", r->namespace + 9);
+	snprintf(path, sizeof(path), "%s/dax/%s", r->path, view);
+	if (dk_exists(path))
+		memcpy(d->class_dev, view, sizeof(view));
+}
+
 /* Add the device at @link (a /sys/bus/daxkit/devices entry) to its region. */
 static int bus_add_dev(struct dk_bus *bus, const char *link, const char *name)
 {
@@ -295,6 +314,7 @@ static int bus_add_dev(struct dk_bus *bus, const char *link, const char *name)
 	d->id = nid;
 	if (dev_read(d))
 		return 0;	/* gone meanwhile */
+	dev_class_view(r, d);
 	r->ndevs++;
 	return 0;
 }
@@ -392,11 +412,12 @@ struct dk_dev *dk_find_dev(struct dk_bus *bus, const char *name, struct dk_regio
 	return NULL;
 }
 
+/* A device's mappingN children as JSON; NULL when they are root's only. */
 static json_object *mappings_json(const struct dk_dev *d, bool human)
 {
 	json_object *arr = json_object_new_array();
 	char dir[PATH_MAX + 32];
-	int i;
+	int i, rc;
 
 	for (i = 0;; i++) {
 		unsigned long long start, end, pgoff;
@@ -405,8 +426,16 @@ static json_object *mappings_json(const struct dk_dev *d, bool human)
 		snprintf(dir, sizeof(dir), "%s/mapping%d", d->path, i);
 		if (!dk_exists(dir))
 			break;
-		if (attr_u64(dir, "start", &start) || attr_u64(dir, "end", &end) ||
-		    attr_u64(dir, "page_offset", &pgoff))
+		rc = attr_u64(dir, "start", &start);
+		if (!rc)
+			rc = attr_u64(dir, "end", &end);
+		if (!rc)
+			rc = attr_u64(dir, "page_offset", &pgoff);
+		if (rc == -EACCES) {
+			json_object_put(arr);
+			return NULL;
+		}
+		if (rc)
 			continue;
 		o = json_object_new_object();
 		json_object_object_add(o, "page_offset", dk_json_addr(pgoff, human));
@@ -444,10 +473,16 @@ json_object *dk_dev_json(const struct dk_dev *d, unsigned int flags)
 			json_object_object_add(o, "resource", dk_json_addr(d->resource, human));
 		if (d->enabled)
 			json_object_object_add(o, "driver", json_object_new_string(d->driver));
+		if (d->class_dev[0])
+			json_object_object_add(o, "class_dev", json_object_new_string(d->class_dev));
 		json_object_object_add(o, "path", json_object_new_string(d->path));
 	}
-	if (flags & DK_JSON_MAPPINGS)
-		json_object_object_add(o, "mappings", mappings_json(d, human));
+	if (flags & DK_JSON_MAPPINGS) {
+		json_object *maps = mappings_json(d, human);
+
+		if (maps)
+			json_object_object_add(o, "mappings", maps);
+	}
 	if (flags & DK_JSON_POISON) {
 		json_object *runs = json_object_new_array();
 		long n;

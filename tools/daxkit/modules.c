@@ -198,7 +198,7 @@ static json_object *mod_json(struct mod_state *m)
 {
 	json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "module", json_object_new_string(m->name));
+	json_object_object_add(o, "name", json_object_new_string(m->name));
 	json_object_object_add(o, "path", m->path[0] ? json_object_new_string(m->path) : NULL);
 	json_object_object_add(o, "in_tree", json_object_new_boolean(m->in_tree));
 	json_object_object_add(o, "version", m->version[0] ? json_object_new_string(m->version) : NULL);
@@ -486,6 +486,7 @@ int cmd_modules(int argc, char **argv)
 
 	if (argc > 1 && argv[1][0] != '-') {
 		sub = argv[1];
+		argv[1] = argv[0];	/* getopt's messages name the command */
 		argc--;
 		argv++;
 	}

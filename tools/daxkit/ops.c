@@ -31,6 +31,20 @@ int dk_dev_bind(const struct dk_dev *dev, bool bind)
 	return rc;
 }
 
+/*
+ * The exit code for a failed bind: 5 when dax_dev is not loaded (its
+ * driver directory is missing), else as dk_exit_of().
+ */
+int dk_bind_exit(int rc)
+{
+	char path[PATH_MAX];
+
+	if (rc == -ENOENT && !dk_path(path, sizeof(path), "/sys/bus/daxkit/drivers/dax_dev") &&
+	    !dk_exists(path))
+		return EXIT_NOMODULES;
+	return dk_exit_of(rc);
+}
+
 /* Write a number to one of @dev's attributes; 0 or -errno (reported). */
 int dk_dev_write(const struct dk_dev *dev, const char *attr, unsigned long long val)
 {

@@ -209,6 +209,7 @@ int cmd_poison(int argc, char **argv)
 		else
 			rc = poison_list(&bus, argc == 3 ? argv[2] : NULL);
 	} else if (!strcmp(argv[1], "clear")) {
+		argv[1] = argv[0];	/* getopt's messages name the command */
 		rc = poison_clear(&bus, argc - 1, argv + 1);
 	} else {
 		rc = dk_bad_usage("unknown subcommand '%s' (list, clear)", argv[1]);

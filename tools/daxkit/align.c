@@ -42,15 +42,9 @@ int cmd_set_align(int argc, char **argv)
 		return dk_bad_usage("which device? '%s'", optind < argc ? argv[optind] : "");
 	if (!align)
 		return dk_bad_usage("which alignment? (-a ALIGN)%s", NULL);
-	rc = dk_bus_scan(&bus);
-	if (rc || !bus.loaded)
-		return rc ? dk_exit_of(rc) : dk_require_bus(&bus);
-	d = dk_find_dev(&bus, name, &r);
-	if (!d) {
-		fprintf(stderr, "daxkit: set-align: %s: no such device\n", name);
-		dk_bus_free(&bus);
-		return EXIT_NOTFOUND;
-	}
+	rc = dk_scan_find(&bus, name, &d, &r);
+	if (rc)
+		return rc;
 	if (!dk_align_supported(r, align)) {
 		fprintf(stderr, "daxkit: set-align: %s: alignment %llu is not one region %d supports: %s\n",
 			name, align, r->id, strerror(EINVAL));

@@ -168,11 +168,9 @@ int cmd_create_device(int argc, char **argv)
 		return dk_bad_usage("unexpected argument '%s'", argv[optind]);
 	if (id < 0)
 		return dk_bad_usage("which region? (-r REGION)%s", NULL);
-	rc = dk_bus_scan(&bus);
-	if (rc || !bus.loaded) {
-		dk_bus_free(&bus);
-		return rc ? dk_exit_of(rc) : dk_require_bus(&bus);
-	}
+	rc = dk_scan(&bus);
+	if (rc)
+		return rc;
 	r = dk_find_region(&bus, id);
 	if (!r) {
 		fprintf(stderr, "daxkit: create-device: region %d: no such region\n", id);

@@ -70,9 +70,9 @@ int cmd_destroy_device(int argc, char **argv)
 	}
 	if (optind + 1 != argc)
 		return dk_bad_usage("which device? (DEVICE or all)%s", NULL);
-	rc = dk_bus_scan(&bus);
-	if (rc || !bus.loaded)
-		return rc ? dk_exit_of(rc) : dk_require_bus(&bus);
+	rc = dk_scan(&bus);
+	if (rc)
+		return rc;
 	n = dk_targets(&bus, argv[optind], region, destroy_wanted, &devs);
 	if (n < 0) {
 		json_object_put(out);

@@ -39,9 +39,9 @@ static int set_enabled(int argc, char **argv, bool enable)
 	}
 	if (optind + 1 != argc)
 		return dk_bad_usage("which device? (DEVICE or all)%s", NULL);
-	rc = dk_bus_scan(&bus);
-	if (rc || !bus.loaded)
-		return rc ? dk_exit_of(rc) : dk_require_bus(&bus);
+	rc = dk_scan(&bus);
+	if (rc)
+		return rc;
 	n = dk_targets(&bus, argv[optind], region, enable ? enable_wanted : disable_wanted, &devs);
 	if (n < 0) {
 		dk_bus_free(&bus);

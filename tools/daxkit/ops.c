@@ -168,3 +168,31 @@ int dk_dev_quiesce(struct dk_dev *dev, bool force, bool *rebind)
 	*rebind = true;
 	return 0;
 }
+
+/* Read the bus: 0, or an exit code after saying why (@bus is freed then). */
+int dk_scan(struct dk_bus *bus)
+{
+	int rc = dk_bus_scan(bus);
+
+	if (!rc && bus->loaded)
+		return 0;
+	rc = rc ? dk_exit_of(rc) : dk_require_bus(bus);
+	dk_bus_free(bus);
+	return rc;
+}
+
+/* Read the bus and find device @name on it: 0, or an exit code as dk_scan(). */
+int dk_scan_find(struct dk_bus *bus, const char *name, struct dk_dev **dev,
+		 struct dk_region **region)
+{
+	int rc = dk_scan(bus);
+
+	if (rc)
+		return rc;
+	*dev = dk_find_dev(bus, name, region);
+	if (*dev)
+		return 0;
+	fprintf(stderr, "daxkit: %s: %s: no such device\n", dk_cmd, name);
+	dk_bus_free(bus);
+	return EXIT_NOTFOUND;
+}

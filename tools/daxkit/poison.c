@@ -200,9 +200,9 @@ int cmd_poison(int argc, char **argv)
 
 	if (argc < 2)
 		return dk_bad_usage("list or clear?%s", NULL);
-	rc = dk_bus_scan(&bus);
-	if (rc || !bus.loaded)
-		return rc ? dk_exit_of(rc) : dk_require_bus(&bus);
+	rc = dk_scan(&bus);
+	if (rc)
+		return rc;
 	if (!strcmp(argv[1], "list")) {
 		if (argc > 3)
 			rc = dk_bad_usage("unexpected argument '%s'", argv[3]);

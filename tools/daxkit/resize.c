@@ -64,15 +64,9 @@ int cmd_resize(int argc, char **argv)
 		return dk_bad_usage("which device? '%s'", optind < argc ? argv[optind] : "");
 	if (!have)
 		return dk_bad_usage("which size? (-s SIZE)%s", NULL);
-	rc = dk_bus_scan(&bus);
-	if (rc || !bus.loaded)
-		return rc ? dk_exit_of(rc) : dk_require_bus(&bus);
-	d = dk_find_dev(&bus, name, &r);
-	if (!d) {
-		fprintf(stderr, "daxkit: resize: %s: no such device\n", name);
-		dk_bus_free(&bus);
-		return EXIT_NOTFOUND;
-	}
+	rc = dk_scan_find(&bus, name, &d, &r);
+	if (rc)
+		return rc;
 	rc = resize_checks(r, d, size);
 	if (!rc && size != d->size)
 		rc = dk_dev_quiesce(d, force, &rebind);

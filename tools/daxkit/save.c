@@ -131,9 +131,9 @@ int cmd_save(int argc, char **argv)
 		return dk_bad_usage("unknown option '%s'", argv[1]);
 	if (dk_layout_file(argc == 2 ? argv[1] : NULL, file, sizeof(file)))
 		return dk_bad_usage("file name too long%s", NULL);
-	rc = dk_bus_scan(&bus);
-	if (rc || !bus.loaded)
-		return rc ? dk_exit_of(rc) : dk_require_bus(&bus);
+	rc = dk_scan(&bus);
+	if (rc)
+		return rc;
 	doc = json_object_new_object();
 	regions = json_object_new_array();
 	json_object_object_add(doc, "daxkit_layout", json_object_new_int(1));

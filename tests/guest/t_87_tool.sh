@@ -382,6 +382,10 @@ elif ! run 0 $T resize daxkit$R.0 -s 8m -f || ! run 0 $T create-device -r $R -s 
 	fail $t "cannot cut region $R in two: exit $rc: $err"
 elif ! wait_for /dev/daxkit$R.1 || ! /tests/bin/daxmap /dev/daxkit$R.1 write 0 $((2 * MB)) 73 > /dev/null 2>&1; then
 	fail $t "cannot write daxkit$R.1"
+elif ! run 0 $T list -v -d daxkit$R.0 || ! ns=$(rd /sys/bus/nd/devices/$rd/namespace) ||
+	{ has_class_view && [ "$(echo "$out" | jf class_dev)" != "dax${ns#namespace}" ]; } ||
+	{ ! has_class_view && [ -n "$(echo "$out" | jf class_dev)" ]; }; then
+	fail $t "daxkit$R.0's class_dev is '$(echo "$out" | jf class_dev)' ($ns, class view: $(has_class_view && echo yes || echo no))"
 elif ! run 0 $T save /tmp/saved.json; then
 	fail $t "save: exit $rc: $err"
 else

@@ -40,7 +40,7 @@ int cmd_resize(int argc, char **argv)
 	unsigned long long size = 0;
 	struct dk_region *r = NULL;
 	char name[DK_NAME_MAX];
-	bool force = false, have = false, rebind;
+	bool force = false, have = false, rebind = false;
 	struct dk_dev *d;
 	struct dk_bus bus;
 	int c, rc;
@@ -72,7 +72,7 @@ int cmd_resize(int argc, char **argv)
 		rc = dk_dev_quiesce(d, force, &rebind);
 	if (!rc && size != d->size) {
 		rc = dk_dev_write(d, "size", size);
-		if (rebind && (!rc || d->size))
+		if (rebind)	/* enabled again, resized or not */
 			rc = dk_dev_bind(d, true) ?: rc;
 	}
 	if (!rc)

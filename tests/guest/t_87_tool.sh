@@ -314,18 +314,6 @@ $T modules unload > /dev/null 2>&1
 run 0 $T check && echo "$out" | grep -q '^warning: modules-not-loaded' && pass $t || fail $t "exit $rc: $out"
 t=tool-list-no-modules
 run 5 $T list && pass $t || fail $t "exit $rc: $err"
-t=tool-check-in-tree-dax-pmem-loaded
-if intree_dax_pmem_load 2>/dev/null; then
-	run 1 $T check && echo "$out" | grep -q '^error: in-tree-dax-pmem-loaded' &&
-		pass $t || fail $t "exit $rc: $out"
-	t=tool-modules-load-in-tree-loaded
-	run 1 $T modules load && echo "$err" | grep -q 'the in-tree dax_pmem is loaded' &&
-		pass $t || fail $t "exit $rc: $err"
-	modprobe -r dax_pmem device_dax 2>/dev/null
-else
-	fail $t "cannot load the in-tree dax_pmem"
-fi
-
 # nd_labels: region0 with labels, set up here when no namespace has a name
 # (label-less: a run of this file alone; in the suite t_70 has set it up).
 nd_labels() {
@@ -333,6 +321,46 @@ nd_labels() {
 	ndctl disable-region all > /dev/null 2>&1 && ndctl init-labels -f all > /dev/null 2>&1 &&
 		ndctl enable-region all > /dev/null 2>&1
 }
+
+t=tool-check-in-tree-dax-pmem-loaded
+if intree_dax_pmem_load 2>/dev/null; then
+	run 1 $T check && echo "$out" | grep -q '^error: in-tree-dax-pmem-loaded' &&
+		pass $t || fail $t "exit $rc: $out"
+	t=tool-modules-load-in-tree-loaded
+	run 1 $T modules load && echo "$err" | grep -q 'the in-tree dax_pmem is loaded' &&
+		pass $t || fail $t "exit $rc: $err"
+	# A devdax namespace made now is the in-tree driver's: check says so.
+	t=tool-check-nd-dax-in-tree
+	if ! nd_up || ! nd_labels ||
+		! out2=$(ndctl create-namespace -m devdax -s 32M -n daxkit-it -r region0 2>&1); then
+		fail $t "ndctl create-namespace: $(echo "${out2:-}" | tail -n 2 | tr '\n' '|')"
+	else
+		ns=$(echo "$out2" | sed -n 's/^ *"dev": *"\([^"]*\)".*/\1/p' | head -n 1)
+		run 1 $T check
+		echo "$out" | grep -q "^warning: nd-dax-in-tree: dax[0-9.]* (a devdax namespace) is held by the in-tree dax_pmem" &&
+			pass $t || fail $t "exit $rc: $out"
+		[ -n "$ns" ] && ndctl destroy-namespace -f "$ns" > /dev/null 2>&1
+	fi
+	modprobe -r dax_pmem device_dax 2>/dev/null
+else
+	fail $t "cannot load the in-tree dax_pmem"
+fi
+nd_down 2>/dev/null
+
+# The legacy range given to the kernel's nd_e820: check says who holds it
+# and how to hand it over.
+t=tool-check-range-held-by-in-tree
+if modprobe nd_e820 && modprobe nd_pmem; then
+	i=0
+	while [ $i -lt 20 ] && ! grep -q 'namespace' /proc/iomem; do sleep 0.25; i=$((i + 1)); done
+	run 0 $T check
+	echo "$out" | grep -q '^info: range-held-by-in-tree: the persistent memory at 0x40000000-0x4fffffff is held by the in-tree stack' &&
+		pass $t || fail $t "exit $rc: $out; iomem: $(grep -A2 -i persistent /proc/iomem | tr '\n' '|')"
+else
+	fail $t "cannot load nd_e820 and nd_pmem"
+fi
+nd_down 2>/dev/null
+
 
 # --- stack and unstack on a raw namespace ---
 t=tool-stack-unstack

@@ -13,7 +13,7 @@
 # backend's align=2M places it 2 MiB aligned (after the NVDIMM, whose
 # label area leaves its end 128 KiB short), as nd_pmem needs to map it.
 # The serial console goes to LOG.  Exits with QEMU's status (124 on
-# timeout).  DAXKIT_NVDIMM names the NVDIMM's backing file (made, 512 MiB
+# timeout).  DAXKIT_NVDIMM names the NVDIMM's backing file (made, 768 MiB
 # of zeros or DAXKIT_NVDIMM_SIZE, in M or G, when missing), DAXKIT_VPMEM the virtio-pmem one (256 MiB);
 # DAXKIT_GUEST_ARGS is added to the command line (daxkit.only=P runs only
 # the guest tests t_P*.sh).  DAXKIT_CLIENTS, a directory (a suite's
@@ -24,7 +24,7 @@ set -euo pipefail
 
 kernel=$1 initrd=$2 mode=$3 logf=$4 limit=${5:-900}
 nvdimm=${DAXKIT_NVDIMM:-$DAXKIT_CACHE/vm/nvdimm0.img}
-nvsize=${DAXKIT_NVDIMM_SIZE:-512M}
+nvsize=${DAXKIT_NVDIMM_SIZE:-768M}
 case $nvsize in
 *M) nvmb=${nvsize%M} ;;
 *G) nvmb=$((${nvsize%G} * 1024)) ;;

@@ -36,7 +36,9 @@ snap() {
 expect() { [ "$3" = "$2" ] && pass "$1" || fail "$1" "$4: got '$3', want '$2'"; }
 
 [ -x $T ] || { fail tool-installed "no $T in the guest"; exit 0; }
-modprobe -r dax_pmem dax_dev dax_fs_helper dax_core 2>/dev/null
+# From a known state: no daxkit module, no libnvdimm (earlier tests leave
+# the NVDIMM's namespaces, whose regions would be listed too).
+nd_down
 
 t=tool-version
 want=$(expected_version dax_core)

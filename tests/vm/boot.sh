@@ -31,6 +31,13 @@ case $nvsize in
 *) die "DAXKIT_NVDIMM_SIZE=$nvsize: want a size in M or G" ;;
 esac
 mkdir -p "$(dirname "$nvdimm")"
+# A backing file of another size (a cache made when the NVDIMM was
+# smaller) is made again: QEMU refuses a size mismatch, and its label
+# area, at the end, would not be where the guest looks for it.
+if [ -f "$nvdimm" ] && [ "$(stat -c %s "$nvdimm")" != $((nvmb << 20)) ]; then
+	echo "[daxkit] $nvdimm is not $nvsize: making it again" >&2
+	rm -f "$nvdimm"
+fi
 [ -f "$nvdimm" ] || truncate -s "$nvsize" "$nvdimm"
 vpmem=${DAXKIT_VPMEM:-$DAXKIT_CACHE/vm/vpmem0.img}
 mkdir -p "$(dirname "$vpmem")"

@@ -125,6 +125,9 @@ fi
 if [ -z "$bad" ]; then
 	serial=$logs/serial.log
 	"$DAXKIT_SRC/tests/vm/initramfs.sh" --installed "$kver" "$kimg" "$mods" "$lane/initrd.gz"
+	# The lane's own NVDIMM, empty, as the suite's lanes have theirs.
+	export DAXKIT_NVDIMM=$lane/nvdimm.img DAXKIT_VPMEM=$lane/vpmem.img
+	rm -f "$DAXKIT_NVDIMM" "$DAXKIT_VPMEM"
 	log "pkg-$name: booting $kver with the package's modules (log: $serial)"
 	guest_run "$kimg/vmlinuz" "$lane/initrd.gz" package "$serial" 600 pkg-guest-completed || true
 	if splats=$(klog_splats "$serial"); then

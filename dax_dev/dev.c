@@ -19,6 +19,7 @@
 #include <linux/module.h>
 #include <linux/pagemap.h>
 #include <linux/slab.h>
+#include <linux/uio.h>
 #include <daxkit/core.h>
 #include <daxkit/compat_mm.h>
 
@@ -323,11 +324,95 @@ static loff_t dax_dev_llseek(struct file *filp, loff_t offset, int whence)
 	return fixed_size_llseek(filp, offset, whence, size);
 }
 
+/*
+ * read(2) and write(2) of the device's bytes, for programs that cannot map
+ * it (mkfs.daxkitfs and fsck.daxkitfs on kernels where an fsdax region's
+ * pages do not map through the node).  Reads are machine-check safe;
+ * writes bypass or write back the CPU caches, and fsync(2) is the
+ * persistence barrier.  A poisoned page is EIO to both: writing whole
+ * pages over poison is a filesystem's job (dax_fs_zero_blocks()).
+ */
+static ssize_t dax_dev_rw_page(struct daxkit_dev *ddev, loff_t pos,
+			       struct iov_iter *iter, bool write)
+{
+	pgoff_t pgoff = pos >> PAGE_SHIFT;
+	size_t n = min_t(size_t, iov_iter_count(iter),
+			 PAGE_SIZE - offset_in_page(pos));
+	void *kaddr;
+	long avail;
+	size_t done;
+
+	avail = dax_core_direct_access(dax_core_dev_dax(ddev), pgoff, 1, &kaddr, NULL);
+	if (avail > 0 && !dax_core_dev_clean_pages(ddev, pgoff, 1))
+		avail = -EIO;
+	if (avail < 0)
+		return avail;
+	kaddr += offset_in_page(pos);
+	if (write)
+		done = _copy_from_iter_flushcache(kaddr, n, iter);
+	else
+		done = _copy_mc_to_iter(kaddr, n, iter);
+	if (done)
+		return done;
+	return write ? -EFAULT : -EIO;
+}
+
+static ssize_t dax_dev_rw(struct kiocb *iocb, struct iov_iter *iter, bool write)
+{
+	struct daxkit_dev *ddev = iocb->ki_filp->private_data;
+	ssize_t done = 0, n = 0;
+	loff_t size;
+	int id;
+
+	id = dax_core_read_lock();
+	if (!dax_core_alive(dax_core_dev_dax(ddev))) {
+		dax_core_read_unlock(id);
+		return -ENXIO;
+	}
+	size = dax_core_dev_size(ddev);
+	if (iocb->ki_pos >= size) {
+		dax_core_read_unlock(id);
+		return write && iov_iter_count(iter) ? -ENOSPC : 0;
+	}
+	iov_iter_truncate(iter, size - iocb->ki_pos);
+	while (iov_iter_count(iter)) {
+		n = dax_dev_rw_page(ddev, iocb->ki_pos, iter, write);
+		if (n <= 0)
+			break;
+		iocb->ki_pos += n;
+		done += n;
+		if (fatal_signal_pending(current))
+			break;
+	}
+	dax_core_read_unlock(id);
+	return done ?: n;
+}
+
+static ssize_t dax_dev_read_iter(struct kiocb *iocb, struct iov_iter *to)
+{
+	return dax_dev_rw(iocb, to, false);
+}
+
+static ssize_t dax_dev_write_iter(struct kiocb *iocb, struct iov_iter *from)
+{
+	return dax_dev_rw(iocb, from, true);
+}
+
+static int dax_dev_fsync(struct file *filp, loff_t start, loff_t end, int datasync)
+{
+	struct daxkit_dev *ddev = filp->private_data;
+
+	return dax_core_barrier(dax_core_dev_dax(ddev));
+}
+
 static const struct file_operations dax_dev_fops = {
 	.llseek = dax_dev_llseek,
 	.owner = THIS_MODULE,
 	.open = dax_dev_open,
 	.release = dax_dev_release,
+	.read_iter = dax_dev_read_iter,
+	.write_iter = dax_dev_write_iter,
+	.fsync = dax_dev_fsync,
 	.get_unmapped_area = dax_dev_get_unmapped_area,
 	.mmap = dax_dev_mmap,
 	DAXKIT_FOP_MAP_SYNC,

@@ -24,6 +24,27 @@ check dax-dev-req23-map-sync $M $D map-sync
 check dax-dev-req19-misaligned-split-refused $M $D split $((2 * MB))
 check dax-dev-req22-fork-child-shares $M $D fork-share $((2 * MB))
 
+# read(2)/write(2)/fsync(2) of the node (what mkfs.daxkitfs uses): what
+# write(2) wrote a mapping reads, what a mapping wrote read(2) reads (also
+# from an unaligned offset, across pages); writing at the end is ENOSPC,
+# reading there gives 0 bytes.
+t=dax-dev-read-write
+bad=
+out=$($M $D pwrite $((2 * MB)) $((2 * MB)) 61 2>&1) || bad="$bad pwrite: $out;"
+out=$($M $D verify $((2 * MB)) $((2 * MB)) 61 2>&1) || bad="$bad map verify: $out;"
+out=$($M $D write $((4 * MB)) $((4 * MB)) 62 2>&1) || bad="$bad map write: $out;"
+out=$($M $D pread-verify $((4 * MB)) $((4 * MB)) 62 2>&1) || bad="$bad pread-verify: $out;"
+dd if=$D of=/tmp/rw.a bs=4096 skip=$((4 * MB / 4096)) count=16 2>/dev/null
+dd if=$D of=/tmp/rw.b bs=1 skip=$((4 * MB + 100)) count=$((16 * 4096 - 100)) 2>/dev/null
+cmp -s <(tail -c +101 /tmp/rw.a) /tmp/rw.b || bad="$bad unaligned read differs;"
+rm -f /tmp/rw.a /tmp/rw.b
+sz=$((256 * MB))
+out=$(printf x | dd of=$D bs=1 seek=$sz conv=notrunc 2>&1) && bad="$bad write at the end worked;"
+case $out in *"No space left"*) ;; *) bad="$bad write at the end: '$out';" ;; esac
+n=$(dd if=$D bs=4096 skip=$((sz / 4096)) 2>/dev/null | wc -c)
+[ "$n" = 0 ] || bad="$bad read at the end gave $n bytes;"
+[ -z "$bad" ] && pass $t || fail $t "${bad% }"
+
 t=dax-dev-req20-fault-count
 n=$($M $D faults $((256 * MB)))
 [ "$n" = 128 ] && pass $t || fail $t "reading 256M on a 2M device took '$n' faults, want 128"

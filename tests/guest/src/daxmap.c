@@ -26,6 +26,7 @@
  *   daxmap DEV dirty-unmap LEN       store to every page, munmap (Req-25)
  *   daxmap DEV pread-verify OFF LEN SEED  read (not map) DEV, a block device
  *                                    say, and verify the pattern
+ *   daxmap DEV pwrite OFF LEN SEED   write (not map) the pattern, then fsync
  *   daxmap DEV seek-end              print where lseek(SEEK_END) lands: the
  *                                    size QEMU takes for a device outside class dax
  *   daxmap DEV excl                  print the errno name of an exclusive
@@ -131,6 +132,23 @@ static int do_pread_verify(off_t off, size_t len, uint64_t seed)
 			return 1;
 		}
 	}
+	free(buf);
+	printf("ok\n");
+	return 0;
+}
+
+static int do_pwrite(off_t off, size_t len, uint64_t seed)
+{
+	uint64_t *buf = malloc(len), i;
+
+	if (!buf)
+		return fail("%s", "malloc");
+	for (i = 0; i < len / 8; i++)
+		buf[i] = pattern(seed, i);
+	if (pwrite(fd, buf, len, off) != (ssize_t)len)
+		return fail("%s", "pwrite");
+	if (fsync(fd))
+		return fail("%s", "fsync");
 	free(buf);
 	printf("ok\n");
 	return 0;
@@ -459,6 +477,8 @@ int main(int argc, char **argv)
 		return do_odirect(argv[3], a4);
 	if (!strcmp(cmd, "pread-verify"))
 		return do_pread_verify(a3, a4, a5);
+	if (!strcmp(cmd, "pwrite"))
+		return do_pwrite(a3, a4, a5);
 	if (!strcmp(cmd, "seek-end")) {
 		off_t end = lseek(fd, 0, SEEK_END);
 

@@ -125,6 +125,9 @@ else
 	expect $t "1 1 1" "$s1 $s2 $s3" "status, load and check naming the in-tree dax_pmem ($(echo "$err $out" | tr '\n' '|' | head -c 400))"
 fi
 rm -rf /tmp/mods
+# What the shadow test loaded (the in-tree dax_pmem pulls in nfit, which
+# finds the namespaces earlier tests left on the NVDIMM) goes first.
+nd_down 2>/dev/null
 modprobe dax_pmem ranges=1G@4G
 
 # --- list ---

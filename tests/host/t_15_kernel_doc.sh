@@ -28,7 +28,7 @@ t=kernel-doc-clean
 kdoc=/usr/src/linux-headers-$(host_kver | sed 's/-amd64$/-common/')/scripts/kernel-doc
 if [ ! -x "$kdoc" ]; then
 	fail $t "no scripts/kernel-doc at $kdoc"
-elif out=$("$kdoc" -none -Werror dax_*/*.c include/daxkit/*.h 2>&1); then
+elif out=$("$kdoc" -none -Werror dax_*/*.c daxkitfs/*.c daxkitfs/*.h include/daxkit/*.h 2>&1); then
 	pass $t
 else
 	fail $t "$(echo "$out" | head -n 3 | tr '\n' '|')"
@@ -36,7 +36,7 @@ fi
 
 # Req-30: no message embeds __func__ (dynamic debug's +f adds it).
 t=req30-no-func-in-messages
-bad=$(grep -n '__func__' dax_*/*.c dax_*/*.h include/daxkit/*.h 2>/dev/null)
+bad=$(grep -n '__func__' dax_*/*.c dax_*/*.h daxkitfs/*.[ch] include/daxkit/*.h 2>/dev/null)
 [ -z "$bad" ] && pass $t || fail $t "$(echo "$bad" | head -n 3 | tr '\n' '|')"
 
 # Req-27: the fault handlers and the inserts they return return vm_fault_t

@@ -50,6 +50,14 @@ ldd /bin/kmod /usr/bin/ndctl "$tool" | grep -o '/[^ ]*' | grep -v ':$' | sort -u
 	cp -L "$lib" "$root$lib"
 done
 
+# mkfs.daxkitfs and fsck.daxkitfs, static: no libraries to copy.
+for p in mkfs fsck; do
+	gcc -static -O2 -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -I"$DAXKIT_SRC/include" \
+		-DDAXKIT_VERSION="\"$(daxkit_version)\"" -o "$root/sbin/$p.daxkitfs" \
+		"$DAXKIT_SRC/tools/daxkitfs/$p.c" "$DAXKIT_SRC/tools/daxkitfs/dkfs.c" ||
+		die "cannot build $p.daxkitfs"
+done
+
 src=$kdir/root/lib/modules/$kver
 for f in modules.builtin modules.builtin.modinfo modules.order; do
 	[ -f "$src/$f" ] && cp "$src/$f" "$root/lib/modules/$kver/"
@@ -77,7 +85,7 @@ if [ -n "$installed" ]; then
 		echo "$m $(modinfo -F version "$ko")" >> "$root/etc/daxkit-versions"
 	done
 else
-	for m in dax_core dax_dev dax_pmem dax_fs_helper; do
+	for m in dax_core dax_dev dax_pmem dax_fs_helper daxkitfs; do
 		cp "$mods/$m/$m.ko" "$root/lib/modules/$kver/updates/"
 		echo "$m $(cat "$mods/$m/VERSION")" >> "$root/etc/daxkit-versions"
 	done

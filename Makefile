@@ -48,7 +48,8 @@ DAXKIT_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
 SRC_SCRIPTS := compat/probe.sh compat/kdir-check.sh
 SRC_FILES := Makefile Kbuild daxkit.kbuild dkms.conf $(SRC_SCRIPTS) \
 	$(wildcard compat/probes/*.c include/daxkit/*.h) \
-	$(filter-out %.mod.c,$(wildcard dax_*/Kbuild dax_*/VERSION dax_*/*.c dax_*/*.h))
+	$(filter-out %.mod.c,$(wildcard dax_*/Kbuild dax_*/VERSION dax_*/*.c dax_*/*.h \
+		daxkitfs/Kbuild daxkitfs/VERSION daxkitfs/*.c daxkitfs/*.h))
 SRC_DEST = $(DESTDIR)/usr/src/daxkit-$(DAXKIT_VERSION)
 
 install-src:

@@ -42,17 +42,16 @@ static u32 dkfs_find_small(struct dkfs_sb_info *sbi, u64 from, u32 want, u64 *pb
 /**
  * dkfs_alloc_blocks() - take free blocks
  * @sb: the filesystem
- * @goal_lblk: the file block they are for
  * @want: how many
- * @aligned: a whole aligned run is wanted (@goal_lblk and @want are
- *	multiples of DAXKITFS_RUN_BLOCKS); falls back to smaller pieces
+ * @aligned: a whole aligned run is wanted (@want is a multiple of
+ *	DAXKITFS_RUN_BLOCKS); falls back to smaller pieces
  * @pblk: the first one taken
  *
  * The blocks are not zeroed here.
  *
  * Return: blocks taken (contiguous, at least one), or -ENOSPC.
  */
-int dkfs_alloc_blocks(struct super_block *sb, u64 goal_lblk, u32 want,
+int dkfs_alloc_blocks(struct super_block *sb, u32 want,
 		      bool aligned, u64 *pblk)
 {
 	struct dkfs_sb_info *sbi = DKFS_SB(sb);

@@ -17,7 +17,6 @@
 /**
  * struct dkfs_sb_info - a mounted daxkitfs
  * @fdev: the daxkit device, held through dax_fs_helper
- * @sb: the VFS superblock
  * @nr_blocks: blocks of the filesystem
  * @nr_inodes: inodes in the table
  * @data_start: first data block
@@ -33,7 +32,6 @@
  */
 struct dkfs_sb_info {
 	struct dax_fs_device *fdev;
-	struct super_block *sb;
 	u64 nr_blocks;
 	u64 nr_inodes;
 	u64 data_start;
@@ -153,7 +151,7 @@ int dkfs_barrier(struct super_block *sb);
 __printf(2, 3) void dkfs_corrupt(struct super_block *sb, const char *fmt, ...);
 
 /* alloc.c */
-int dkfs_alloc_blocks(struct super_block *sb, u64 goal_lblk, u32 want,
+int dkfs_alloc_blocks(struct super_block *sb, u32 want,
 		      bool aligned, u64 *pblk);
 void dkfs_free_blocks(struct super_block *sb, u64 pblk, u64 len);
 int dkfs_alloc_ino(struct super_block *sb, u64 *ino);
@@ -173,6 +171,8 @@ void dkfs_for_each_extent(struct inode *inode,
 
 /* inode.c */
 struct inode *dkfs_iget(struct super_block *sb, u64 ino);
+struct inode *dkfs_iget_from(struct super_block *sb, u64 ino,
+			     const struct daxkitfs_inode *raw);
 struct inode *dkfs_new_inode(DKFS_IDMAP_ARG struct inode *dir, umode_t mode, dev_t rdev);
 int dkfs_write_attrs(struct inode *inode);
 int dkfs_set_size(struct inode *inode, loff_t size);
@@ -189,10 +189,23 @@ extern const struct inode_operations dkfs_special_iops;
 /* dir.c */
 extern const struct inode_operations dkfs_dir_iops;
 extern const struct file_operations dkfs_dir_fops;
-int dkfs_dir_scan(struct super_block *sb, struct inode *dir,
+/**
+ * struct dkfs_entry - a directory entry as dkfs_dir_scan() finds it
+ * @de: its first slot
+ * @name: its name, NUL-terminated
+ * @off: the device offset of its first slot
+ * @index: that slot's number in the directory (block * 64 + slot)
+ */
+struct dkfs_entry {
+	const struct daxkitfs_dirent *de;
+	const char *name;
+	u64 off;
+	u64 index;
+};
+
+int dkfs_dir_scan(struct super_block *sb, struct inode *dir, u64 first,
 		  int (*fn)(struct super_block *sb, u64 dir_ino,
-			    const struct daxkitfs_dirent *de, const char *name,
-			    u64 off, void *arg),
+			    const struct dkfs_entry *e, void *arg),
 		  void *arg);
 
 /* file.c */

@@ -81,22 +81,23 @@ static u32 dkfs_dir_blocks(struct inode *dir)
  * dkfs_dir_scan() - call @fn for each valid entry of @dir
  * @sb: the filesystem
  * @dir: the directory
- * @fn: called with the entry, its name (NUL-terminated) and its device
- *	offset; a non-zero return stops the scan and is returned
+ * @first: the slot number to start from (0: the first slot)
+ * @fn: called for each entry; a non-zero return stops the scan and is
+ *	returned
  * @arg: for @fn
  *
  * Invalid entries are skipped, with one log line.
  *
  * Return: 0, @fn's non-zero return, or a negative errno.
  */
-int dkfs_dir_scan(struct super_block *sb, struct inode *dir,
+int dkfs_dir_scan(struct super_block *sb, struct inode *dir, u64 first,
 		  int (*fn)(struct super_block *sb, u64 dir_ino,
-			    const struct daxkitfs_dirent *de, const char *name,
-			    u64 off, void *arg),
+			    const struct dkfs_entry *e, void *arg),
 		  void *arg)
 {
 	u32 blk, nblk = dkfs_dir_blocks(dir);
 	char name[DAXKITFS_NAME_MAX + 1];
+	struct dkfs_entry e = { .name = name };
 	unsigned int slot;
 	u8 *buf;
 	u64 off;
@@ -105,20 +106,22 @@ int dkfs_dir_scan(struct super_block *sb, struct inode *dir,
 	buf = kmalloc(DAXKITFS_BLOCK_SIZE, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
-	for (blk = 0; blk < nblk && !rc; blk++) {
+	for (blk = first / DAXKITFS_SLOTS_PER_BLOCK; blk < nblk && !rc; blk++) {
 		rc = dkfs_dir_block(dir, blk, buf, &off);
-		for (slot = 0; !rc && slot < DAXKITFS_SLOTS_PER_BLOCK; slot++) {
-			const struct daxkitfs_dirent *de = (void *)(buf + slot * DAXKITFS_SLOT_SIZE);
-
-			if (!de->de_ino)
+		slot = blk == first / DAXKITFS_SLOTS_PER_BLOCK ? first % DAXKITFS_SLOTS_PER_BLOCK : 0;
+		for (; !rc && slot < DAXKITFS_SLOTS_PER_BLOCK; slot++) {
+			e.de = (void *)(buf + slot * DAXKITFS_SLOT_SIZE);
+			if (!e.de->de_ino)
 				continue;
 			if (!dkfs_dirent_valid(sb, buf, slot) || !dkfs_dirent_name(buf, slot, name)) {
 				dkfs_corrupt(sb, "directory %llu: bad entry in block %u slot %u",
 					     (u64)dir->i_ino, blk, slot);
 				continue;
 			}
-			rc = fn(sb, dir->i_ino, de, name, off + slot * DAXKITFS_SLOT_SIZE, arg);
-			slot += de->de_nslots - 1;
+			e.off = off + slot * DAXKITFS_SLOT_SIZE;
+			e.index = (u64)blk * DAXKITFS_SLOTS_PER_BLOCK + slot;
+			rc = fn(sb, dir->i_ino, &e, arg);
+			slot += e.de->de_nslots - 1;
 		}
 		cond_resched();
 	}
@@ -132,16 +135,16 @@ struct dkfs_find {
 };
 
 static int dkfs_match(struct super_block *sb, u64 dir_ino,
-		      const struct daxkitfs_dirent *de, const char *name, u64 off,
-		      void *arg)
+		      const struct dkfs_entry *e, void *arg)
 {
 	struct dkfs_find *f = arg;
 
-	if (de->de_name_len != f->name->len || memcmp(name, f->name->name, f->name->len))
+	if (e->de->de_name_len != f->name->len ||
+	    memcmp(e->name, f->name->name, f->name->len))
 		return 0;
-	f->found->off = off;
-	f->found->ino = le64_to_cpu(de->de_ino);
-	f->found->type = de->de_type;
+	f->found->off = e->off;
+	f->found->ino = le64_to_cpu(e->de->de_ino);
+	f->found->type = e->de->de_type;
 	return 1;
 }
 
@@ -151,7 +154,7 @@ static int dkfs_find_entry(struct inode *dir, const struct qstr *name,
 {
 	struct dkfs_find f = { .name = name, .found = found };
 
-	return dkfs_dir_scan(dir->i_sb, dir, dkfs_match, &f);
+	return dkfs_dir_scan(dir->i_sb, dir, 0, dkfs_match, &f);
 }
 
 /* Free slots in a row for @nslots in block @buf: the first, or -1. */
@@ -275,14 +278,14 @@ static int dkfs_del_entry(struct inode *dir, const struct qstr *name)
 }
 
 static int dkfs_any(struct super_block *sb, u64 dir_ino,
-		    const struct daxkitfs_dirent *de, const char *name, u64 off, void *arg)
+		    const struct dkfs_entry *e, void *arg)
 {
 	return 1;
 }
 
 static int dkfs_dir_empty(struct inode *dir)
 {
-	int rc = dkfs_dir_scan(dir->i_sb, dir, dkfs_any, NULL);
+	int rc = dkfs_dir_scan(dir->i_sb, dir, 0, dkfs_any, NULL);
 
 	return rc < 0 ? rc : !rc;
 }
@@ -524,44 +527,33 @@ const struct inode_operations dkfs_dir_iops = {
 
 /* ---- reading a directory ---- */
 
-/* ctx->pos: 0 ".", 1 "..", then 2 + block * 64 + slot. */
+static int dkfs_emit(struct super_block *sb, u64 dir_ino,
+		     const struct dkfs_entry *e, void *arg)
+{
+	struct dir_context *ctx = arg;
+
+	ctx->pos = 2 + e->index;
+	if (!dir_emit(ctx, e->name, e->de->de_name_len, le64_to_cpu(e->de->de_ino),
+		      e->de->de_type))
+		return 1;
+	ctx->pos = 2 + e->index + e->de->de_nslots;
+	return 0;
+}
+
+/* ctx->pos: 0 ".", 1 "..", then 2 + the slot number. */
 static int dkfs_readdir(struct file *file, struct dir_context *ctx)
 {
 	struct inode *dir = file_inode(file);
-	u32 blk, nblk = dkfs_dir_blocks(dir);
-	char name[DAXKITFS_NAME_MAX + 1];
-	unsigned int slot;
-	u64 off;
-	u8 *buf;
-	int rc = 0;
+	int rc;
 
 	if (!dir_emit_dots(file, ctx))
 		return 0;
-	buf = kmalloc(DAXKITFS_BLOCK_SIZE, GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
-	for (blk = (ctx->pos - 2) / DAXKITFS_SLOTS_PER_BLOCK; blk < nblk; blk++) {
-		rc = dkfs_dir_block(dir, blk, buf, &off);
-		if (rc)
-			break;
-		slot = (ctx->pos - 2) % DAXKITFS_SLOTS_PER_BLOCK;
-		for (; slot < DAXKITFS_SLOTS_PER_BLOCK; slot++) {
-			const struct daxkitfs_dirent *de = (void *)(buf + slot * DAXKITFS_SLOT_SIZE);
-
-			ctx->pos = 2 + (loff_t)blk * DAXKITFS_SLOTS_PER_BLOCK + slot;
-			if (!de->de_ino || !dkfs_dirent_valid(dir->i_sb, buf, slot) ||
-			    !dkfs_dirent_name(buf, slot, name))
-				continue;
-			if (!dir_emit(ctx, name, de->de_name_len,
-				      le64_to_cpu(de->de_ino), de->de_type))
-				goto out;
-			slot += de->de_nslots - 1;
-		}
-		ctx->pos = 2 + (loff_t)(blk + 1) * DAXKITFS_SLOTS_PER_BLOCK;
-	}
-out:
-	kfree(buf);
-	return rc;
+	rc = dkfs_dir_scan(dir->i_sb, dir, ctx->pos - 2, dkfs_emit, ctx);
+	if (rc < 0)
+		return rc;
+	if (!rc)
+		ctx->pos = 2 + (loff_t)dkfs_dir_blocks(dir) * DAXKITFS_SLOTS_PER_BLOCK;
+	return 0;
 }
 
 static int dkfs_dir_fsync(struct file *file, loff_t start, loff_t end, int datasync)

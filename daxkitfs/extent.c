@@ -340,7 +340,7 @@ static int dkfs_add_xblock(struct inode *inode)
 	lockdep_assert_held_write(&di->ext_lock);
 	if (di->nr_xblocks >= DKFS_MAX_XBLOCKS)
 		return -EFBIG;
-	rc = dkfs_alloc_blocks(sb, 0, 1, false, &pblk);
+	rc = dkfs_alloc_blocks(sb, 1, false, &pblk);
 	if (rc < 0)
 		return rc;
 	rc = dax_fs_zero_blocks(DKFS_SB(sb)->fdev, pblk << DAXKITFS_BLOCK_SHIFT,
@@ -459,7 +459,7 @@ static int dkfs_alloc_for(struct inode *inode, u32 lblk, u32 want, u32 hole,
 	int got;
 
 	if (big && prev_clear && (u64)lblk + hole >= (u64)run + DAXKITFS_RUN_BLOCKS) {
-		got = dkfs_alloc_blocks(inode->i_sb, run, DAXKITFS_RUN_BLOCKS, true, pblk);
+		got = dkfs_alloc_blocks(inode->i_sb, DAXKITFS_RUN_BLOCKS, true, pblk);
 		if (got == DAXKITFS_RUN_BLOCKS) {
 			*first = run;
 			return got;
@@ -468,7 +468,7 @@ static int dkfs_alloc_for(struct inode *inode, u32 lblk, u32 want, u32 hole,
 			dkfs_free_blocks(inode->i_sb, *pblk, got);
 	}
 	*first = lblk;
-	return dkfs_alloc_blocks(inode->i_sb, lblk, min(want, hole), false, pblk);
+	return dkfs_alloc_blocks(inode->i_sb, min(want, hole), false, pblk);
 }
 
 /**

@@ -349,23 +349,11 @@ static int dkfs_writepages(struct address_space *mapping,
 	return dax_fs_writepages(mapping, wbc, DKFS_SB(sb)->fdev);
 }
 
-#ifdef HAVE_NOOP_DIRTY_FOLIO
 const struct address_space_operations dkfs_aops = {
 	.writepages = dkfs_writepages,
-	.dirty_folio = noop_dirty_folio,
+	DAXKIT_AOPS_NOOP_DIRTY,
 #ifndef FMODE_CAN_ODIRECT
+	/* What lets open(O_DIRECT) through where there is no FMODE_CAN_ODIRECT. */
 	.direct_IO = noop_direct_IO,
 #endif
 };
-#else
-static int dkfs_set_page_dirty(struct page *page)
-{
-	return 0;
-}
-
-const struct address_space_operations dkfs_aops = {
-	.writepages = dkfs_writepages,
-	.set_page_dirty = dkfs_set_page_dirty,
-	.direct_IO = noop_direct_IO,
-};
-#endif

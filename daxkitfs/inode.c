@@ -126,18 +126,20 @@ static void dkfs_count_blocks(struct inode *inode, const struct dkfs_extent *e, 
 }
 
 /**
- * dkfs_iget() - an inode by number, read from the table when not in memory
+ * dkfs_iget_from() - an inode by number, from @raw when not in memory
  * @sb: the filesystem
  * @ino: its number
+ * @raw: its copy from the table, or NULL to read it
  *
  * Return: the inode, or ERR_PTR(-EUCLEAN) when the inode is corrupt or
  * free (a directory entry pointed at it), -EIO, -ENOMEM.
  */
-struct inode *dkfs_iget(struct super_block *sb, u64 ino)
+struct inode *dkfs_iget_from(struct super_block *sb, u64 ino,
+			     const struct daxkitfs_inode *raw)
 {
-	struct daxkitfs_inode *di;
+	struct daxkitfs_inode *di = NULL;
 	struct inode *inode;
-	int rc;
+	int rc = 0;
 
 	if (ino < 1 || ino >= DKFS_SB(sb)->nr_inodes) {
 		dkfs_corrupt(sb, "inode number %llu out of range", ino);
@@ -148,10 +150,13 @@ struct inode *dkfs_iget(struct super_block *sb, u64 ino)
 		return ERR_PTR(-ENOMEM);
 	if (!dkfs_inode_is_new(inode))
 		return inode;
-	di = kmalloc(sizeof(*di), GFP_KERNEL);
-	rc = di ? dkfs_meta_read(sb, dkfs_inode_offset(ino), di, sizeof(*di)) : -ENOMEM;
+	if (!raw) {
+		di = kmalloc(sizeof(*di), GFP_KERNEL);
+		rc = di ? dkfs_meta_read(sb, dkfs_inode_offset(ino), di, sizeof(*di)) : -ENOMEM;
+		raw = di;
+	}
 	if (!rc)
-		rc = dkfs_fill_inode(inode, di);
+		rc = dkfs_fill_inode(inode, raw);
 	kfree(di);
 	if (rc) {
 		if (rc == -EUCLEAN || rc == -ESTALE) {
@@ -168,6 +173,18 @@ struct inode *dkfs_iget(struct super_block *sb, u64 ino)
 	dkfs_set_ops(inode);
 	unlock_new_inode(inode);
 	return inode;
+}
+
+/**
+ * dkfs_iget() - an inode by number, read from the table when not in memory
+ * @sb: the filesystem
+ * @ino: its number
+ *
+ * Return: as dkfs_iget_from().
+ */
+struct inode *dkfs_iget(struct super_block *sb, u64 ino)
+{
+	return dkfs_iget_from(sb, ino, NULL);
 }
 
 static void dkfs_pack_times(struct inode *inode, struct daxkitfs_inode *di)

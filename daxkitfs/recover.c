@@ -97,7 +97,7 @@ static int dkfs_read_inodes(struct super_block *sb, struct dkfs_scan *s)
 
 			if (!buf[i].i_mode || ino + i == 0)
 				continue;
-			inode = dkfs_iget(sb, ino + i);
+			inode = dkfs_iget_from(sb, ino + i, &buf[i]);
 			if (IS_ERR(inode)) {
 				rc = PTR_ERR(inode);
 				break;
@@ -120,11 +120,10 @@ static int dkfs_clear_entry(struct super_block *sb, struct dkfs_scan *s, u64 off
 }
 
 static int dkfs_count_entry(struct super_block *sb, u64 dir_ino,
-			    const struct daxkitfs_dirent *de, const char *name, u64 off,
-			    void *arg)
+			    const struct dkfs_entry *e, void *arg)
 {
 	struct dkfs_scan *s = arg;
-	u64 ino = le64_to_cpu(de->de_ino);
+	u64 ino = le64_to_cpu(e->de->de_ino), off = e->off;
 	struct inode *inode = s->inodes[ino];
 	u64 prev_off;
 
@@ -196,7 +195,7 @@ static int dkfs_count_links(struct super_block *sb, struct dkfs_scan *s)
 		if (!inode || !S_ISDIR(inode->i_mode))
 			continue;
 		rc = dkfs_fix_dir_size(sb, s, inode) ?:
-			dkfs_dir_scan(sb, inode, dkfs_count_entry, s);
+			dkfs_dir_scan(sb, inode, 0, dkfs_count_entry, s);
 	}
 	for (ino = 1; ino < sbi->nr_inodes && !rc; ino++)
 		if (s->inodes[ino] && S_ISDIR(s->inodes[ino]->i_mode))

@@ -16,7 +16,6 @@
 #include <linux/module.h>
 #include <linux/pagemap.h>
 #include <linux/ratelimit.h>
-#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/statfs.h>
 #include <linux/vmalloc.h>
@@ -197,11 +196,6 @@ static void dkfs_put_super(struct super_block *sb)
 	dkfs_free_sbi(sbi);
 }
 
-static int dkfs_show_options(struct seq_file *m, struct dentry *root)
-{
-	return 0;
-}
-
 static void dkfs_dirty_inode(struct inode *inode, int flags)
 {
 	if (flags & (I_DIRTY_SYNC | I_DIRTY_DATASYNC))
@@ -216,7 +210,6 @@ static const struct super_operations dkfs_sops = {
 	.put_super = dkfs_put_super,
 	.sync_fs = dkfs_sync_fs,
 	.statfs = dkfs_statfs,
-	.show_options = dkfs_show_options,
 };
 
 /* ---- the device's notices ---- */
@@ -401,7 +394,6 @@ static int dkfs_fill_super(struct super_block *sb, struct fs_context *fc)
 	sbi = kzalloc(sizeof(*sbi), GFP_KERNEL);
 	if (!sbi)
 		return -ENOMEM;
-	sbi->sb = sb;
 	mutex_init(&sbi->alloc_lock);
 	sb->s_fs_info = sbi;
 	strscpy(sbi->name, fc->source ?: "?", sizeof(sbi->name));

@@ -26,6 +26,7 @@
 #include <linux/string.h>
 #include <linux/uio.h>
 #include <daxkit/core.h>
+#include <daxkit/compat_mm.h>
 #include "dax_core.h"
 
 #define DAXKIT_FS_MAGIC		0x64616b74	/* "dakt" */
@@ -87,11 +88,6 @@ static DEFINE_MUTEX(dax_core_kill_lock);
  */
 #ifndef HAVE_NOOP_DIRTY_FOLIO
 /* Before folios, the kernel's no-op helpers were not all exported: ours. */
-static int dax_core_set_page_dirty(struct page *page)
-{
-	return 0;
-}
-
 static void dax_core_invalidatepage(struct page *page, unsigned int offset,
 				    unsigned int length)
 {
@@ -99,10 +95,8 @@ static void dax_core_invalidatepage(struct page *page, unsigned int offset,
 #endif
 
 static const struct address_space_operations dax_core_aops = {
-#ifdef HAVE_NOOP_DIRTY_FOLIO
-	.dirty_folio = noop_dirty_folio,
-#else
-	.set_page_dirty = dax_core_set_page_dirty,
+	DAXKIT_AOPS_NOOP_DIRTY,
+#ifndef HAVE_NOOP_DIRTY_FOLIO
 	.invalidatepage = dax_core_invalidatepage,
 #endif
 };

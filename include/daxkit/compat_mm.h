@@ -34,6 +34,21 @@ static inline void daxkit_vm_flags_set(struct vm_area_struct *vma, vm_flags_t fl
 #define DAXKIT_FOP_MAP_SYNC	.mmap_supported_flags = MAP_SYNC
 #endif
 
+/*
+ * DAX mappings have no page cache to dirty: an address_space_operations
+ * initializer that makes dirtying a no-op (.dirty_folio from v5.18; before,
+ * .set_page_dirty, whose no-op helpers were not all exported).
+ */
+#ifdef HAVE_NOOP_DIRTY_FOLIO
+#define DAXKIT_AOPS_NOOP_DIRTY	.dirty_folio = noop_dirty_folio
+#else
+static inline int daxkit_set_page_dirty_noop(struct page *page)
+{
+	return 0;
+}
+#define DAXKIT_AOPS_NOOP_DIRTY	.set_page_dirty = daxkit_set_page_dirty_noop
+#endif
+
 #ifdef HAVE_MM_GET_UNMAPPED_AREA_FILP
 #define daxkit_default_unmapped_area(filp, addr, len, pgoff, flags) \
 	mm_get_unmapped_area(filp, addr, len, pgoff, flags)

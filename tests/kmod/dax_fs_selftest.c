@@ -235,22 +235,10 @@ static int fst_writepages(struct address_space *mapping,
 	return dax_fs_writepages(mapping, wbc, fst.fdev);
 }
 
-#ifdef HAVE_NOOP_DIRTY_FOLIO
 static const struct address_space_operations fst_aops = {
 	.writepages = fst_writepages,
-	.dirty_folio = noop_dirty_folio,
+	DAXKIT_AOPS_NOOP_DIRTY,
 };
-#else
-static int fst_set_page_dirty(struct page *page)
-{
-	return 0;
-}
-
-static const struct address_space_operations fst_aops = {
-	.writepages = fst_writepages,
-	.set_page_dirty = fst_set_page_dirty,
-};
-#endif
 
 static int fst_notify(struct dax_fs_device *fdev, u64 offset, u64 len,
 		      int mf_flags)

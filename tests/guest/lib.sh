@@ -12,6 +12,17 @@ modinfo() { /sbin/modinfo "$@"; }
 pass() { echo "RESULT: PASS $1"; }
 fail() { echo "RESULT: FAIL $1: $2"; }
 
+# check NAME CMD...: NAME passes when CMD succeeds; its output, on one
+# line, says why when it does not.
+check() {
+	local t=$1 out
+	shift
+	if out=$("$@" 2>&1); then pass "$t"; else fail "$t" "$(echo "$out" | tr '\n' '|')"; fi
+}
+
+# expect NAME WANT GOT WHAT: NAME passes when GOT is WANT.
+expect() { [ "$3" = "$2" ] && pass "$1" || fail "$1" "$4: got '$3', want '$2'"; }
+
 # loaded MOD: true when module MOD is in the kernel.
 loaded() { [ -d "/sys/module/$1" ] && [ -f "/sys/module/$1/refcnt" ]; }
 

@@ -12,11 +12,6 @@ modprobe dax_pmem || { fail dax-dev "modprobe dax_pmem failed"; exit 0; }
 i=0
 while [ $i -lt 20 ] && [ ! -c $D ]; do sleep 0.2; i=$((i + 1)); done
 
-check() {	# NAME CMD...
-	local t=$1 out
-	shift
-	if out=$("$@" 2>&1); then pass "$t"; else fail "$t" "$out"; fi
-}
 check dax-dev-map-write-read $M $D write $((8 * MB)) $((16 * MB)) 7
 check dax-dev-req18-private-refused $M $D refuse-private
 check dax-dev-req18-unaligned-refused $M $D refuse-unaligned $((2 * MB))

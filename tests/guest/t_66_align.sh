@@ -14,13 +14,6 @@ MB=1048576
 GB=$((1024 * MB))
 B=/sys/bus/daxkit/devices
 M=/tests/bin/daxmap
-check() {	# NAME CMD...
-	local t=$1 out
-	shift
-	if out=$("$@" 2>&1); then pass "$t"; else fail "$t" "$out"; fi
-}
-# expect NAME WANT GOT WHAT
-expect() { [ "$3" = "$2" ] && pass "$1" || fail "$1" "$4: got '$3', want '$2'"; }
 
 t=pmem-ranges-param-served
 if ! modprobe dax_pmem ranges=1G@4G; then

@@ -33,7 +33,6 @@ snap() {
 		echo "$(basename $d) $(rd $d/size) $(rd $d/align) $([ -e $d/driver ] && echo on)"
 	done
 }
-expect() { [ "$3" = "$2" ] && pass "$1" || fail "$1" "$4: got '$3', want '$2'"; }
 
 [ -x $T ] || { fail tool-installed "no $T in the guest"; exit 0; }
 # From a known state: no daxkit module, no libnvdimm (earlier tests leave

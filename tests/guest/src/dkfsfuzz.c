@@ -7,17 +7,34 @@
  * extent blocks found by walking the inodes.  Prints one line a flip:
  * "flip block B offset O: 0xAA -> 0xBB".
  *
+ * dkfsfuzz -m DEV IMAGE DIR SEED COUNT [FLIPS]: the mount fuzzer.  For
+ * each seed from SEED to SEED + COUNT - 1: IMAGE (a file) is written to the
+ * device DEV, FLIPS of its bytes are changed as above, DEV is mounted on
+ * DIR as daxkitfs (MS_SILENT: t_88 checks the refusal's one log line);
+ * when the mount succeeds, the tree is walked (stat, read, readlink), a
+ * file and a directory are made and removed, and DIR is unmounted.  A
+ * refused mount must fail with EINVAL or EUCLEAN; the operations on a
+ * mounted image may fail with any error, but the unmount must succeed.
+ * Prints a progress line every 100 images and a summary:
+ * "images N mounted M einval A euclean B".  Exits 0 when every image went
+ * so, 1 at the first that did not (named with its seed: rerun it alone with
+ * COUNT 1 to replay it).
+ *
  * Self-contained (the guest builds each file of tests/guest/src alone):
  * it knows the few offsets of the format (include/daxkit/daxkitfs_format.h)
  * it needs, and trusts nothing it reads from the image.
  *
  * Exits 0 after the flips, 1 when it could not (no image, too small).
  */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -131,42 +148,28 @@ static void walk(uint64_t nr_inodes)
 	}
 }
 
-int main(int argc, char **argv)
+/*
+ * Changes @flips bytes of the metadata of the image open as @fd, chosen
+ * from @seed; prints each flip unless @quiet.  Returns 0, or -1 when the
+ * image is too small or cannot be written.
+ */
+static int fuzz(int image, uint64_t seed, unsigned long flips, int quiet)
 {
 	unsigned char sb[256], old, new;
-	unsigned long flips = 8, f;
+	unsigned long f;
 	struct region r;
 	struct stat st;
 	uint64_t pick, off;
-	char *end;
 
-	if (argc < 3 || argc > 4) {
-		fprintf(stderr, "usage: dkfsfuzz IMAGE SEED [FLIPS]\n");
-		return 1;
-	}
-	state = strtoull(argv[2], &end, 0);
-	if (*end) {
-		fprintf(stderr, "dkfsfuzz: SEED: a number\n");
-		return 1;
-	}
-	if (argc == 4) {
-		flips = strtoul(argv[3], &end, 0);
-		if (*end) {
-			fprintf(stderr, "dkfsfuzz: FLIPS: a number\n");
-			return 1;
-		}
-	}
-	fd = open(argv[1], O_RDWR);
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		perror(argv[1]);
-		return 1;
-	}
+	fd = image;
+	state = seed;
+	ninodes = nblocks = 0;
+	if (fstat(fd, &st) < 0)
+		return -1;
 	img_blocks = S_ISREG(st.st_mode) ? (uint64_t)st.st_size / BS :
 		(uint64_t)lseek(fd, 0, SEEK_END) / BS;
-	if (img_blocks < 2 || rd(sb, sizeof(sb), 0) < 0) {
-		fprintf(stderr, "dkfsfuzz: %s: too small\n", argv[1]);
-		return 1;
-	}
+	if (img_blocks < 2 || rd(sb, sizeof(sb), 0) < 0)
+		return -1;
 	sup[0] = (struct region){ 0, 256 };
 	sup[1] = (struct region){ BS, 256 };
 	walk(le(sb + 40, 8));
@@ -211,13 +214,169 @@ int main(int argc, char **argv)
 		}
 		if (new == old)
 			new = old ^ 0x01;
-		if (pwrite(fd, &new, 1, (off_t)off) != 1) {
-			perror(argv[1]);
+		if (pwrite(fd, &new, 1, (off_t)off) != 1)
+			return -1;
+		if (!quiet)
+			printf("flip block %llu offset %llu: 0x%02x -> 0x%02x\n",
+			       (unsigned long long)(off / BS), (unsigned long long)(off % BS),
+			       old, new);
+	}
+	return 0;
+}
+
+/* ---- the mount fuzzer ---- */
+
+static char buf[BS * 16];
+static unsigned long walked;
+
+/* Walks @path (a directory of the mounted image), at most 8 deep. */
+static void walk_tree(const char *path, int depth)
+{
+	char sub[4096];
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+	int f;
+
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((de = readdir(d)) && walked < 4096) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		walked++;
+		snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name);
+		if (lstat(sub, &st))
+			continue;
+		if (S_ISDIR(st.st_mode) && depth < 8) {
+			walk_tree(sub, depth + 1);
+		} else if (S_ISLNK(st.st_mode)) {
+			if (readlink(sub, buf, sizeof(buf)) < 0)
+				continue;
+		} else if (S_ISREG(st.st_mode)) {
+			f = open(sub, O_RDONLY);
+			if (f >= 0) {
+				if (read(f, buf, sizeof(buf)) < 0)
+					(void)0;
+				close(f);
+			}
+		}
+	}
+	closedir(d);
+}
+
+/* What a user does on a mounted image: look at everything, change a little. */
+static void exercise(const char *dir)
+{
+	char path[4096];
+	int f;
+
+	walked = 0;
+	walk_tree(dir, 0);
+	snprintf(path, sizeof(path), "%s/fuzz-new", dir);
+	f = open(path, O_RDWR | O_CREAT, 0644);
+	if (f >= 0) {
+		memset(buf, 0x5a, sizeof(buf));
+		if (pwrite(f, buf, sizeof(buf), 0) < 0 || fsync(f) < 0)
+			(void)0;
+		close(f);
+		unlink(path);
+	}
+	snprintf(path, sizeof(path), "%s/fuzz-dir", dir);
+	if (!mkdir(path, 0755))
+		rmdir(path);
+}
+
+static int mount_fuzz(char **argv, int argc)
+{
+	const char *dev = argv[2], *dir = argv[4];
+	uint64_t seed = strtoull(argv[5], NULL, 0), n = strtoull(argv[6], NULL, 0), i;
+	unsigned long flips = argc > 7 ? strtoul(argv[7], NULL, 0) : 8;
+	unsigned long mounted = 0, einval = 0, euclean = 0;
+	unsigned char *img;
+	struct stat st;
+	int src, dst;
+
+	src = open(argv[3], O_RDONLY);
+	if (src < 0 || fstat(src, &st) < 0 || !(img = malloc(st.st_size)) ||
+	    read(src, img, st.st_size) != st.st_size) {
+		perror(argv[3]);
+		return 1;
+	}
+	close(src);
+	for (i = seed; i < seed + n; i++) {
+		dst = open(dev, O_RDWR);
+		if (dst < 0 || pwrite(dst, img, st.st_size, 0) != st.st_size ||
+		    fuzz(dst, i, flips, 1) < 0 || fsync(dst) < 0) {
+			printf("fail: seed %llu: cannot write the image to %s: %s\n",
+			       (unsigned long long)i, dev, strerror(errno));
 			return 1;
 		}
-		printf("flip block %llu offset %llu: 0x%02x -> 0x%02x\n",
-		       (unsigned long long)(off / BS), (unsigned long long)(off % BS), old, new);
+		close(dst);
+		if (mount(dev, dir, "daxkitfs", MS_SILENT, NULL)) {
+			if (errno == EINVAL) {
+				einval++;
+			} else if (errno == EUCLEAN) {
+				euclean++;
+			} else {
+				printf("fail: seed %llu: mount refused with %s, want EINVAL or EUCLEAN\n",
+				       (unsigned long long)i, strerror(errno));
+				return 1;
+			}
+		} else {
+			mounted++;
+			exercise(dir);
+			if (umount(dir)) {
+				printf("fail: seed %llu: umount: %s\n", (unsigned long long)i,
+				       strerror(errno));
+				return 1;
+			}
+		}
+		if ((i - seed + 1) % 100 == 0) {
+			printf("progress: %llu images\n", (unsigned long long)(i - seed + 1));
+			fflush(stdout);
+		}
 	}
-	close(fd);
+	printf("images %llu mounted %lu einval %lu euclean %lu\n", (unsigned long long)n,
+	       mounted, einval, euclean);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long flips = 8;
+	uint64_t seed;
+	char *end;
+	int image;
+
+	if (argc >= 7 && argc <= 8 && !strcmp(argv[1], "-m"))
+		return mount_fuzz(argv, argc);
+	if (argc < 3 || argc > 4) {
+		fprintf(stderr, "usage: dkfsfuzz IMAGE SEED [FLIPS]\n"
+			"       dkfsfuzz -m DEV IMAGE DIR SEED COUNT [FLIPS]\n");
+		return 1;
+	}
+	seed = strtoull(argv[2], &end, 0);
+	if (*end) {
+		fprintf(stderr, "dkfsfuzz: SEED: a number\n");
+		return 1;
+	}
+	if (argc == 4) {
+		flips = strtoul(argv[3], &end, 0);
+		if (*end) {
+			fprintf(stderr, "dkfsfuzz: FLIPS: a number\n");
+			return 1;
+		}
+	}
+	image = open(argv[1], O_RDWR);
+	if (image < 0) {
+		perror(argv[1]);
+		return 1;
+	}
+	if (fuzz(image, seed, flips, 0) < 0) {
+		fprintf(stderr, "dkfsfuzz: %s: too small, or cannot be written\n", argv[1]);
+		return 1;
+	}
+	close(image);
 	return 0;
 }

@@ -19,6 +19,10 @@
  *   dkfsops statfs DIR                 prints f_blocks f_bfree f_files f_ffree
  *   dkfsops mount DEV DIR              mount -t daxkitfs without MS_SILENT
  *                                      (busybox's mount sets it): ok or the errno
+ *   dkfsops pread FILE OFF LEN         pread LEN bytes at OFF: prints ok (all
+ *                                      read) or the errno name
+ *   dkfsops pwrite FILE OFF LEN BYTE   pwrite LEN bytes of value BYTE at OFF,
+ *                                      read them back: ok or the errno name
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -191,6 +195,46 @@ static int do_odirect(const char *path, size_t len)
 	return 0;
 }
 
+static int do_pread(const char *path, off_t off, size_t len)
+{
+	int fd = open_or_die(path, O_RDONLY);
+	char *buf = malloc(len ? len : 1);
+	ssize_t n;
+
+	if (!buf)
+		return die("malloc");
+	n = pread(fd, buf, len, off);
+	if (n < 0) {
+		printf("%s\n", ename(errno));
+		return 0;
+	}
+	printf(n == (ssize_t)len ? "ok\n" : "short read: %zd\n", n);
+	return n != (ssize_t)len;
+}
+
+static int do_pwrite(const char *path, off_t off, size_t len, int byte)
+{
+	int fd = open_or_die(path, O_RDWR);
+	char *buf = malloc(len ? len : 1), *back = malloc(len ? len : 1);
+	ssize_t n;
+
+	if (!buf || !back)
+		return die("malloc");
+	memset(buf, byte, len);
+	n = pwrite(fd, buf, len, off);
+	if (n < 0) {
+		printf("%s\n", ename(errno));
+		return 0;
+	}
+	if (n != (ssize_t)len || pread(fd, back, len, off) != (ssize_t)len ||
+	    memcmp(buf, back, len)) {
+		printf("written %zd of %zu, or read back differs\n", n, len);
+		return 1;
+	}
+	printf("ok\n");
+	return 0;
+}
+
 static int do_syncs(const char *path)
 {
 	int fd = open_or_die(path, O_RDWR);
@@ -229,6 +273,11 @@ int main(int argc, char **argv)
 		return do_map(argv[2], strtoull(argv[3], NULL, 0), argc > 4);
 	if (!strcmp(cmd, "odirect") && argc > 3)
 		return do_odirect(argv[2], strtoull(argv[3], NULL, 0));
+	if (!strcmp(cmd, "pread") && argc > 4)
+		return do_pread(argv[2], atoll(argv[3]), strtoull(argv[4], NULL, 0));
+	if (!strcmp(cmd, "pwrite") && argc > 5)
+		return do_pwrite(argv[2], atoll(argv[3]), strtoull(argv[4], NULL, 0),
+				 (int)strtol(argv[5], NULL, 0));
 	if (!strcmp(cmd, "syncs") && argc > 2)
 		return do_syncs(argv[2]);
 	if (!strcmp(cmd, "xattr") && argc > 2) {

@@ -143,11 +143,11 @@ if out=$($BIN/daxmap $P poison $((4 * 4096)) 4096 2>&1); then pass $t; else fail
 expect dkfs-poison-read-eio EIO "$($BIN/dkfsops pread $P $((4 * 4096)) 4096)" result
 expect dkfs-poison-neighbour-reads ok "$($BIN/dkfsops pread $P $((5 * 4096)) 4096)" result
 # A new mapping faults the page through fs/dax.c, which turns the
-# helper's EHWPOISON into BUS_MCEERR_AR from v6.5 (HAVE_VMF_ERROR_HWPOISON)
+# helper's EHWPOISON into BUS_MCEERR_AR from v6.5 (HAVE_DAX_FAULT_HWPOISON)
 # and into BUS_ADRERR before, as for ext4 -o dax on those kernels.
 t=dkfs-poison-mapped-again-sigbus
 want="sigbus BUS_ADRERR"
-grep -q '^#define HAVE_VMF_ERROR_HWPOISON' /etc/daxkit-compat.h && want="sigbus BUS_MCEERR_AR"
+grep -q '^#define HAVE_DAX_FAULT_HWPOISON' /etc/daxkit-compat.h && want="sigbus BUS_MCEERR_AR"
 out=$($BIN/daxmap $P touch $((4 * 4096)) 4096 0 2>&1)
 case "$out" in
 "$want "*) pass $t ;;

@@ -3,7 +3,7 @@
 # and the loaded module reports the same one in sysfs.
 . /tests/lib.sh
 
-for m in dax_core dax_dev dax_pmem dax_fs_helper; do
+for m in dax_core dax_dev dax_pmem dax_fs_helper daxkitfs; do
 	t=modinfo-version-$m
 	want=$(expected_version $m)
 	got=$(modinfo -F version $m)

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# daxkit: out-of-tree DAX stack.  `make` builds the four modules against
+# daxkit: out-of-tree DAX stack.  `make` builds the five modules against
 # KDIR (default: the running kernel's build directory).
 
 KVER ?= $(shell uname -r)

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# daxkit: out-of-tree DAX stack.  `make` builds the four modules against
+# daxkit: out-of-tree DAX stack.  `make` builds the five modules against
 # KDIR (default: the running kernel's build directory).
 
 KVER ?= $(shell uname -r)
@@ -43,7 +43,7 @@ sparse: $(COMPAT_H)
 	$(MAKE) $(KBUILD_ARGS) C=2 modules
 
 # The DKMS source tree, as the packages install it: DESTDIR/usr/src/daxkit-VERSION.
-# debian/rules and rpm/daxkit.spec both use this list, and nothing else.
+# debian/rules and rpm/daxkit-dkms.spec both use this list, and nothing else.
 DAXKIT_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
 SRC_SCRIPTS := compat/probe.sh compat/kdir-check.sh
 SRC_FILES := Makefile Kbuild daxkit.kbuild dkms.conf $(SRC_SCRIPTS) \

@@ -161,7 +161,7 @@ wait_for() {
 # is left holding memory a later test expects to be free.
 nd_down() {
 	local m
-	for m in dax_pmem dax_dev dax_fs_helper dax_core dax_pmem_compat dax_pmem_core \
+	for m in daxkitfs dax_pmem dax_dev dax_fs_helper dax_core dax_pmem_compat dax_pmem_core \
 		device_dax nd_pmem nd_btt nd_e820 nfit libnvdimm; do
 		loaded $m && rmmod $m 2>/dev/null
 	done

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Issue 17: the daxkit command (/usr/bin/daxkit, built from tools/daxkit)
 # drives the real stack: modules status, load, unload and reload through
-# libkmod; list and its filters; create, resize, set-align, destroy,
+# libkmod (unload refused while a daxkitfs filesystem is mounted, which
+# loaded daxkitfs itself); list and its filters; create, resize, set-align, destroy,
 # enable and disable on the legacy range's region, each refusal changing
 # nothing; poison list and clear; stack and unstack on a raw namespace;
 # save and restore (here, and across the power-off: reboot.sh); check
@@ -48,15 +49,26 @@ if ! run 0 $T modules status; then
 	fail $t "exit $rc: $err"
 elif [ "$(echo "$out" | jf state | sort -u)" != unloaded ]; then
 	fail $t "states: $(echo "$out" | jf state | tr '\n' ' ')"
-elif [ "$(echo "$out" | jf path | grep -c /updates/)" != 4 ]; then
+elif [ "$(echo "$out" | jf name | tr '\n' ' ')" != "dax_core dax_dev dax_pmem dax_fs_helper daxkitfs " ]; then
+	fail $t "names: $(echo "$out" | jf name | tr '\n' ' ')"
+elif [ "$(echo "$out" | jf path | grep -c /updates/)" != 5 ]; then
 	fail $t "paths: $(echo "$out" | jf path | tr '\n' ' ')"
 else
 	pass $t
 fi
+# dax_core's ABI for the four that link to it; daxkitfs has dax_fs_helper's.
 t=tool-modules-abi-from-modinfo
-got=$(echo "$out" | jf abi | sort -u)
+got=$(echo "$out" | jf abi | tr '\n' ' ')
+fgot=$(echo "$out" | jf fs_abi | tr '\n' ' ')
 want=$(modinfo -F daxkit_abi dax_core)
-[ -n "$want" ] && [ "$got" = "$want" ] && pass $t || fail $t "abi '$got', modinfo dax_core says '$want'"
+fwant=$(modinfo -F dax_fs_abi dax_fs_helper)
+if [ -z "$want" ] || [ "$got" != "$want $want $want $want null " ]; then
+	fail $t "abi '$got', modinfo dax_core says '$want'"
+elif [ -z "$fwant" ] || [ "$fgot" != "null null null $fwant $(modinfo -F dax_fs_abi daxkitfs) " ]; then
+	fail $t "fs_abi '$fgot', modinfo dax_fs_helper says '$fwant', daxkitfs '$(modinfo -F dax_fs_abi daxkitfs)'"
+else
+	pass $t
+fi
 
 t=tool-modules-load
 if ! run 0 $T modules load --ranges=1G@4G; then
@@ -324,6 +336,39 @@ $T modules unload > /dev/null 2>&1
 run 0 $T check && echo "$out" | grep -q '^warning: modules-not-loaded' && pass $t || fail $t "exit $rc: $out"
 t=tool-list-no-modules
 run 5 $T list && pass $t || fail $t "exit $rc: $err"
+
+# --- daxkitfs: mount loads it; unload refuses while it is mounted ---
+t=tool-modules-unload-refuses-mounted-daxkitfs
+D=/dev/daxkit0.0
+M=/mnt/dkfs
+mkdir -p $M
+if ! modprobe dax_pmem fsdax=0 || ! wait_for $D; then
+	fail $t "modprobe dax_pmem fsdax=0: no $D"
+elif ! out2=$(mkfs.daxkitfs -q -f $D 2>&1) || ! out2=$(mount -t daxkitfs $D $M 2>&1); then
+	fail $t "mkfs.daxkitfs and mount: $out2"
+else
+	run 0 $T modules
+	st=$(echo "$out" | jf state | tail -n 1)
+	n=$(echo "$out" | jf refcount | tail -n 1)
+	run 1 $T modules unload
+	if [ "$st" != live ] || [ "${n:-0}" -lt 1 ]; then
+		fail $t "status says daxkitfs is '$st', refcount '$n': want live, in use"
+	elif ! echo "$err" | grep -qx 'daxkit: modules: daxkitfs: in use: nothing unloaded: Device or resource busy' ||
+		! echo "$err" | grep -q "unmount them ('findmnt -t daxkitfs')"; then
+		fail $t "exit $rc: $(echo "$err" | tr '\n' '|')"
+	elif ! mounted $M || ! loaded daxkitfs || ! loaded dax_fs_helper || ! loaded dax_pmem; then
+		fail $t "something was unloaded: $(grep -o '^dax[a-z_]*' /proc/modules | tr '\n' ' ')"
+	else
+		pass $t
+	fi
+	umount $M
+	t=tool-modules-unload-daxkitfs-after-umount
+	if run 0 $T modules unload && ! loaded daxkitfs && ! loaded dax_fs_helper && ! loaded dax_core; then
+		pass $t
+	else
+		fail $t "exit $rc: $(echo "$err" | tr '\n' '|'); loaded: $(grep -o '^dax[a-z_]*' /proc/modules | tr '\n' ' ')"
+	fi
+fi
 # nd_labels: region0 with labels, set up here when no namespace has a name
 # (label-less: a run of this file alone; in the suite t_70 has set it up).
 nd_labels() {

@@ -10,12 +10,12 @@ set -uo pipefail
 cd "$DAXKIT_SRC" || exit 1
 t=kernel-doc-on-every-export
 missing=
-for f in dax_core/*.c dax_dev/*.c dax_pmem/*.c dax_fs_helper/*.c; do
+for f in dax_core/*.c dax_dev/*.c dax_pmem/*.c dax_fs_helper/*.c daxkitfs/*.c; do
 	for sym in $(exports "$f"); do
 		grep -q "^ \* $sym() - " "$f" || missing="$missing $f:$sym"
 	done
 done
-n=$(exports dax_*/*.c | grep -c .)
+n=$(exports dax_*/*.c daxkitfs/*.c | grep -c .)
 if [ -n "$missing" ]; then
 	fail $t "no kernel-doc for:$missing"
 elif [ "$n" -lt 1 ]; then

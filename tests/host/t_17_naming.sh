@@ -3,7 +3,8 @@
 # Issue 14 item 17: the naming rule of the README's layout section, and
 # locked helpers that assert their lock.
 #   item17-exports-prefixed: every function a module exports carries the
-#	module's prefix (dax_core_, dax_dev_, dax_pmem_, dax_fs_).
+#	module's prefix (dax_core_, dax_dev_, dax_pmem_, dax_fs_,
+#	daxkitfs_; daxkitfs exports nothing today).
 #   item17-registry-variables-dcore: a struct dax_core_device is held in a
 #	variable named dcore (in a search of a list: the cursor pos and the
 #	result found), never in one named dax_dev (the kernel's struct
@@ -18,7 +19,7 @@ set -uo pipefail
 . "$(dirname "$0")/../lib/common.sh"
 
 cd "${DAXKIT_T17_SRC:-$DAXKIT_SRC}" || exit 1
-mods="dax_core dax_dev dax_pmem dax_fs_helper"
+mods="dax_core dax_dev dax_pmem dax_fs_helper daxkitfs"
 
 t=item17-exports-prefixed
 bad= n=0
@@ -40,7 +41,7 @@ fi
 t=item17-registry-variables-dcore
 # Declarations and parameters (not functions returning one).
 bad=$(grep -noE 'struct dax_core_device \*+[a-z_0-9]+ *[,;)=]' \
-		dax_*/*.c dax_*/*.h include/daxkit/*.h |
+		dax_*/*.c dax_*/*.h daxkitfs/*.c daxkitfs/*.h include/daxkit/*.h |
 	sed -E 's/struct dax_core_device \*+([a-z_0-9]+).*/\1/' |
 	awk -F: '$3 != "dcore" && $3 != "pos" && $3 != "found"' | tr '\n' ' ')
 if [ -n "$bad" ]; then
@@ -81,6 +82,6 @@ bad="$bad $(awk -v asserts="$asserts" '
 	fn == "" { if ($0 !~ /^[ \t]*$/) cmt = ""; next }
 	$0 ~ asserts { found = 1 }
 	/^}/ { if (want && !found) printf "%s:%s ", FILENAME, fn; fn = ""; cmt = "" }
-	' dax_*/*.c)"
+	' dax_*/*.c daxkitfs/*.c)"
 bad=$(echo $bad)
 [ -z "$bad" ] && pass $t || fail $t "no lock assertion in: $bad"

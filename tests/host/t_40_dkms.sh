@@ -30,7 +30,7 @@ as_root dkms add "$work" > "$work.log" 2>&1 || err="dkms add failed"
 [ -z "$err" ] && { as_root dkms build -m daxkit -v "$ver" -k "$kver" >> "$work.log" 2>&1 || err="dkms build failed"; }
 [ -z "$err" ] && { as_root dkms install -m daxkit -v "$ver" -k "$kver" >> "$work.log" 2>&1 || err="dkms install failed"; }
 if [ -z "$err" ]; then
-	for m in dax_core dax_dev dax_pmem dax_fs_helper; do
+	for m in dax_core dax_dev dax_pmem dax_fs_helper daxkitfs; do
 		ko=$(ls /lib/modules/"$kver"/updates/dkms/$m.ko* 2>/dev/null | head -n1)
 		if [ -z "$ko" ]; then
 			err="$m not installed in updates/dkms"; break

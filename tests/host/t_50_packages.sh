@@ -3,12 +3,14 @@
 # The packages, built as a distributor would (tests/pkg/build.sh): the
 # versions agree everywhere, the .debs are lintian clean, the RPMs and
 # their specs are rpmlint clean; daxkit-dkms holds exactly the DKMS
-# source tree that `make install-src` lays out, its maintainer scripts
-# drive dkms and it recommends daxkit-tools; daxkit-tools holds exactly
-# the daxkit command, its man page (which renders without a warning), its
-# bash completion, its systemd unit (which systemd-analyze verifies, and
-# which the package never enables) and its udev rule.  Installing the
-# .debs for real, per kernel, is tests/vm/package.sh.
+# source tree that `make install-src` lays out, with a dkms.conf that
+# builds and installs every module its Kbuild builds (the five, daxkitfs
+# among them), its maintainer scripts drive dkms and it recommends
+# daxkit-tools; daxkit-tools holds exactly the daxkit command,
+# mkfs.daxkitfs and fsck.daxkitfs, their man pages (which render without
+# a warning), the bash completion, the systemd unit (which systemd-analyze
+# verifies, and which the package never enables) and the udev rule.
+# Installing the .debs for real, per kernel, is tests/vm/package.sh.
 set -uo pipefail
 . "$(dirname "$0")/../lib/common.sh"
 
@@ -23,9 +25,18 @@ check() {
 	if o=$("$@" 2>&1); then pass "$t"; else fail "$t" "$(echo "$o" | tail -n 5 | tr '\n' '|')"; fi
 }
 
+# modules_of DIR: the module folders DIR's Kbuild builds (obj-m += X/).
+modules_of() {
+	sed -n 's|^obj-m *+= *||p' "$1/Kbuild" | tr ' ' '\n' | sed -n 's|/$||p' | LC_ALL=C sort
+}
+
 versions_agree() {
+	local mods
+	mods=$(modules_of "$DAXKIT_SRC" | tr '\n' ' ')
+	[ "$mods" = "dax_core dax_dev dax_fs_helper dax_pmem daxkitfs " ] ||
+		{ echo "Kbuild builds '$mods', not the five modules"; return 1; }
 	local m v bad=
-	for m in dax_core dax_dev dax_pmem dax_fs_helper; do
+	for m in $(modules_of "$DAXKIT_SRC"); do
 		v=$(cat "$DAXKIT_SRC/$m/VERSION")
 		[ "$v" = "$ver" ] || bad="$bad $m/VERSION=$v"
 	done
@@ -100,6 +111,37 @@ deb_scripts() {
 }
 check deb-maintainer-scripts-drive-dkms deb_scripts
 
+# dkms_conf_modules TREE: the packaged tree's dkms.conf (TREE/usr/src/
+# daxkit-VER) builds every module its Kbuild builds, from the folder of
+# its source, into updates/dkms; and daxkitfs is one of them.
+dkms_conf_modules() {
+	local src=$1/usr/src/daxkit-$ver conf want got bad= m
+	[ -f "$src/dkms.conf" ] || { echo "no $src/dkms.conf"; return 1; }
+	conf=$(cd "$src" && kernelver=x kernel_source_dir=x bash -c '. ./dkms.conf
+		for i in "${!BUILT_MODULE_NAME[@]}"; do
+			echo "${BUILT_MODULE_NAME[$i]} ${BUILT_MODULE_LOCATION[$i]} ${DEST_MODULE_LOCATION[$i]}"
+		done')
+	want=$(modules_of "$src")
+	got=$(awk '{ print $1 }' <<< "$conf" | LC_ALL=C sort)
+	[ "$got" = "$want" ] || { echo "dkms.conf names $(echo $got), Kbuild builds $(echo $want)"; return 1; }
+	grep -qx daxkitfs <<< "$got" || { echo "no daxkitfs in dkms.conf"; return 1; }
+	while read -r m loc dest; do
+		[ "$loc" = "$m/" ] && [ "$dest" = /updates/dkms ] || bad="$bad $m: $loc -> $dest;"
+		grep -qE "^obj-m *\+= *$m\.o" "$src/$m/Kbuild" 2>/dev/null || bad="$bad $m/Kbuild builds no $m.o;"
+		ls "$src/$m/"*.c > /dev/null 2>&1 || bad="$bad no $m/*.c;"
+	done <<< "$conf"
+	[ -z "$bad" ] || { echo "$bad"; return 1; }
+}
+deb_dkms_conf() {
+	local d rc=0
+	d=$(mktemp -d)
+	dpkg-deb -x "$deb" "$d"
+	dkms_conf_modules "$d" || rc=1
+	rm -rf "$d"
+	return $rc
+}
+check deb-dkms-conf-builds-every-module deb_dkms_conf
+
 deb_recommends_tools() {
 	dpkg-deb -f "$deb" Recommends | tr ',' '\n' | grep -qx ' *daxkit-tools' ||
 		{ echo "Recommends: $(dpkg-deb -f "$deb" Recommends)"; return 1; }
@@ -129,6 +171,16 @@ rpm_contents() {
 	rpm -qp --requires "$rpm" | grep -q '^dkms' || { echo "does not require dkms"; return 1; }
 }
 check rpm-holds-the-dkms-tree rpm_contents
+
+rpm_dkms_conf() {
+	local d rc=0
+	d=$(mktemp -d)
+	(cd "$d" && rpm2cpio "$rpm" | cpio -idm --quiet) || { rm -rf "$d"; echo "rpm2cpio failed"; return 1; }
+	dkms_conf_modules "$d" || rc=1
+	rm -rf "$d"
+	return $rc
+}
+check rpm-dkms-conf-builds-every-module rpm_dkms_conf
 
 rpm_scripts() {
 	local s
@@ -168,15 +220,19 @@ rpm_recommends_tools() {
 check rpm-dkms-recommends-tools rpm_recommends_tools
 
 # rpmlint NAME RPM SRPM: the packages and the spec rpm/NAME.spec, with
-# rpm/NAME.rpmlintrc (which says why each message it filters does not apply).
+# rpm/NAME.rpmlintrc (which says why each message it filters does not
+# apply): no error and no warning (rpmlint exits 0 on warnings).
 rpmlint_clean() {
-	rpmlint -r "$DAXKIT_SRC/rpm/$1.rpmlintrc" "$2" "$3" "$DAXKIT_SRC/rpm/$1.spec" 2>&1
+	local o rc=0
+	o=$(rpmlint -r "$DAXKIT_SRC/rpm/$1.rpmlintrc" "$2" "$3" "$DAXKIT_SRC/rpm/$1.spec" 2>&1) || rc=$?
+	echo "$o"
+	[ "$rc" = 0 ] && ! grep -qE '^[^ ]+: [EW]: ' <<< "$o" && grep -qE ' 0 errors, 0 warnings' <<< "$o"
 }
 check rpmlint-clean rpmlint_clean daxkit-dkms "$rpm" "$srpm"
 check tools-rpmlint-clean rpmlint_clean daxkit-tools "$trpm" "$tsrpm"
 
-# daxkit-tools: the command, its man page, completion, unit and udev rule,
-# and the docs; nothing else.  The .deb has the unit and rule where
+# daxkit-tools: the command, mkfs.daxkitfs and fsck.daxkitfs, their man
+# pages, the completion, unit and udev rule, and the docs; nothing else.  The .deb has the unit and rule where
 # bookworm's debhelper and udev look (/lib, /usr/lib through the merged
 # /usr on later suites), the RPM where Fedora's systemd-rpm-macros say.
 tools_deb_contents() {
@@ -186,6 +242,10 @@ tools_deb_contents() {
 	want=$(sort <<- EOF
 		usr/bin/daxkit
 		usr/share/man/man8/daxkit.8.gz
+		usr/sbin/mkfs.daxkitfs
+		usr/sbin/fsck.daxkitfs
+		usr/share/man/man8/mkfs.daxkitfs.8.gz
+		usr/share/man/man8/fsck.daxkitfs.8.gz
 		usr/share/bash-completion/completions/daxkit
 		lib/systemd/system/daxkit-restore.service
 		lib/udev/rules.d/60-daxkit.rules
@@ -194,7 +254,9 @@ tools_deb_contents() {
 		EOF
 	)
 	[ "$got" = "$want" ] || { diff <(echo "$want") <(echo "$got") | head -n 5; return 1; }
-	echo "$list" | grep -q '^-rwxr-xr-x .* \./usr/bin/daxkit$' || { echo "usr/bin/daxkit is not 755"; return 1; }
+	for f in usr/bin/daxkit usr/sbin/mkfs.daxkitfs usr/sbin/fsck.daxkitfs; do
+		echo "$list" | grep -q "^-rwxr-xr-x .* \./$f\$" || { echo "$f is not 755"; return 1; }
+	done
 	[ "$(dpkg-deb -f "$tdeb" Architecture)" = "$(dpkg --print-architecture)" ] &&
 		[ "$(dpkg-deb -f "$tdeb" Section)" = admin ] || { echo "not Architecture: any, Section: admin"; return 1; }
 	# ${shlibs:Depends}: the libraries the binary links.
@@ -211,6 +273,10 @@ tools_rpm_contents() {
 	want=$(sort <<- EOF
 		/usr/bin/daxkit
 		/usr/share/man/man8/daxkit.8.gz
+		/usr/sbin/mkfs.daxkitfs
+		/usr/sbin/fsck.daxkitfs
+		/usr/share/man/man8/mkfs.daxkitfs.8.gz
+		/usr/share/man/man8/fsck.daxkitfs.8.gz
 		/usr/share/bash-completion/completions/daxkit
 		/usr/lib/systemd/system/daxkit-restore.service
 		/usr/lib/udev/rules.d/60-daxkit.rules
@@ -219,8 +285,10 @@ tools_rpm_contents() {
 		EOF
 	)
 	[ "$got" = "$want" ] || { diff <(echo "$want") <(echo "$got") | head -n 5; return 1; }
-	rpm -qp --qf '[%{FILEMODES:perms} %{FILENAMES}\n]' "$trpm" | grep -qx -- '-rwxr-xr-x /usr/bin/daxkit' ||
-		{ echo "/usr/bin/daxkit is not 755"; return 1; }
+	for f in /usr/bin/daxkit /usr/sbin/mkfs.daxkitfs /usr/sbin/fsck.daxkitfs; do
+		rpm -qp --qf '[%{FILEMODES:perms} %{FILENAMES}\n]' "$trpm" | grep -qx -- "-rwxr-xr-x $f" ||
+			{ echo "$f is not 755"; return 1; }
+	done
 	[ "$(rpm -qp --qf '%{ARCH}' "$trpm")" = "$(rpm --eval '%{_arch}')" ] || { echo "arch $(rpm -qp --qf '%{ARCH}' "$trpm")"; return 1; }
 	rpm -qp --requires "$trpm" | grep -q '^libkmod\.so' && rpm -qp --requires "$trpm" | grep -q '^libjson-c\.so' ||
 		{ echo "no automatic requires on libkmod and json-c"; return 1; }
@@ -268,17 +336,21 @@ tools_rpm_unit_not_enabled() {
 }
 check tools-rpm-unit-not-enabled tools_rpm_unit_not_enabled
 
-# The man page as packaged, through man-db and groff as lintian runs them.
-tools_man_page() {
-	local d w rc=0
+# The man pages as packaged, through man-db and groff as lintian runs them.
+tools_man_pages() {
+	local d w p bad= rc
 	d=$(mktemp -d)
 	dpkg-deb -x "$tdeb" "$d"
-	w=$(LC_ALL=C.UTF-8 MANROFFSEQ='' MANWIDTH=80 \
-		man --warnings -E UTF-8 -l -Tutf8 -Z "$d/usr/share/man/man8/daxkit.8.gz" 2>&1 > /dev/null) || rc=$?
+	for p in daxkit mkfs.daxkitfs fsck.daxkitfs; do
+		rc=0
+		w=$(LC_ALL=C.UTF-8 MANROFFSEQ='' MANWIDTH=80 \
+			man --warnings -E UTF-8 -l -Tutf8 -Z "$d/usr/share/man/man8/$p.8.gz" 2>&1 > /dev/null) || rc=$?
+		[ "$rc" = 0 ] && [ -z "$w" ] || bad="$bad $p.8: man exited $rc: $w;"
+	done
 	rm -rf "$d"
-	[ "$rc" = 0 ] && [ -z "$w" ] || { echo "man exited $rc: $w"; return 1; }
+	[ -z "$bad" ] || { echo "$bad"; return 1; }
 }
-check tools-man-page-renders-cleanly tools_man_page
+check tools-man-pages-render-cleanly tools_man_pages
 
 # systemd-analyze verify, in a root made of the .deb and this machine's
 # units (sysinit.target, ...): the unit parses without a warning, its

@@ -470,12 +470,12 @@ mkdev() {
 }
 
 # The .ko files: an ELF relocatable with the .modinfo modinfo(8) reads.
-# ko NAME MODNAME VERSION ABI [VERMAGIC-RELEASE]
+# ko NAME MODNAME VERSION ABI [VERMAGIC-RELEASE] [FS-ABI]
 ko() {
 	local i=0 kv
 	{
 		for kv in "name=$2" "vermagic=${5:-$KVER} SMP preempt mod_unload modversions " \
-			"license=GPL" ${3:+"version=$3"} ${4:+"daxkit_abi=$4"}; do
+			"license=GPL" ${3:+"version=$3"} ${4:+"daxkit_abi=$4"} ${6:+"dax_fs_abi=$6"}; do
 			i=$((i + 1))
 			printf '__attribute__((section(".modinfo"), used, aligned(1))) static const char m%d[] = "%s";\n' \
 				$i "$kv"
@@ -489,7 +489,9 @@ ko dev-abi3 dax_dev "$VER" 3.0
 ko dev-abi21 dax_dev "$VER" 2.1
 ko pmem dax_pmem "$VER" 2.3
 ko pmem-other dax_pmem "$VER" 2.3 6.1.0-98-amd64
-ko fs dax_fs_helper "$VER" ""
+ko fs dax_fs_helper "$VER" 2.3 "" 1.4
+ko dkfs daxkitfs "$VER" "" "" 1.2
+ko dkfs-abi2 daxkitfs "$VER" "" "" 2.0
 ko intree dax_pmem "" ""
 (cd "$work/ko" && gcc -c ./*.c) > "$work/ko.log" 2>&1 || {
 	fail tool-fake-modules "gcc: $(head -c 200 "$work/ko.log")"
@@ -567,6 +569,7 @@ build_template() {
 	cp "$work/ko/dev.o" "$lm/updates/dkms/dax_dev.ko"
 	cp "$work/ko/pmem.o" "$lm/updates/dkms/dax_pmem.ko"
 	cp "$work/ko/fs.o" "$lm/updates/dkms/dax_fs_helper.ko"
+	cp "$work/ko/dkfs.o" "$lm/updates/dkms/daxkitfs.ko"
 	cp "$work/ko/intree.o" "$lm/kernel/drivers/dax/pmem/dax_pmem.ko"
 	depmod_root
 	# DKMS's tree, as dkms install leaves it
@@ -1339,12 +1342,17 @@ want_json "mod('dax_pmem')['path'].endswith('/lib/modules/$KVER/updates/dkms/dax
 	"mod('dax_core')['abi'] == '2.3'" "mod('dax_core')['state'] == 'live'" \
 	"mod('dax_core')['loaded_version'] == '$VER'" "sorted(mod('dax_core')['holders']) == ['dax_dev', 'dax_pmem']" \
 	"mod('dax_core')['refcount'] == 2" "mod('dax_fs_helper')['state'] == 'unloaded'" \
+	"mod('daxkitfs')['state'] == 'unloaded'" \
+	"mod('daxkitfs')['path'].endswith('/lib/modules/$KVER/updates/dkms/daxkitfs.ko')" \
+	"mod('daxkitfs')['fs_abi'] == '1.2' and mod('daxkitfs')['abi'] is None" \
+	"mod('dax_fs_helper')['fs_abi'] == '1.4' and mod('dax_core')['fs_abi'] is None" \
 	"all(x['warnings'] == [] for x in d)"
 [ ! -s "$work/err" ] || because "stderr: $(errtext)"
 want_unchanged
 run modules status --json
 want_rc 0
-want_json "len(d) == 4" "mod('dax_dev')['path'].endswith('/updates/dkms/dax_dev.ko')"
+want_json "[x['name'] for x in d] == ['dax_core', 'dax_dev', 'dax_pmem', 'dax_fs_helper', 'daxkitfs']" \
+	"mod('dax_dev')['path'].endswith('/updates/dkms/dax_dev.ko')"
 verdict tool-modules-status
 
 fresh mod-intree
@@ -1388,6 +1396,45 @@ depmod_root
 run modules
 want_json "mod('dax_dev')['abi'] == '2.1' and mod('dax_dev')['warnings'] == []"
 verdict tool-modules-abi-mismatch
+
+# daxkitfs's ABI is dax_fs_helper's (dax_fs_abi), not dax_core's.
+fresh mod-fs-abi
+cp "$work/ko/dkfs-abi2.o" "$root/lib/modules/$KVER/updates/dkms/daxkitfs.ko"
+depmod_root
+begin
+run modules
+want_rc 0
+want_json "mod('daxkitfs')['fs_abi'] == '2.0'" \
+	"mod('daxkitfs')['warnings'] == ['built for dax_fs_helper ABI 2.0, but the installed dax_fs_helper provides 1.4']" \
+	"all(x['warnings'] == [] for x in d if x['name'] != 'daxkitfs')"
+want_err "^daxkit: modules: daxkitfs: built for dax_fs_helper ABI 2\.0"
+verdict tool-modules-fs-abi-mismatch
+
+# A mounted daxkitfs holds its module (the mount's reference): unload
+# refuses before unloading anything, names daxkitfs, says to unmount.  Its
+# reference on dax_fs_helper (a holder of ours) is not a user.
+fresh mod-mounted
+for m in dax_fs_helper daxkitfs; do
+	mkdir -p "$root/sys/module/$m/holders"
+	attr "$root/sys/module/$m/initstate" live 444
+	attr "$root/sys/module/$m/version" "$VER" 444
+	attr "$root/sys/module/$m/refcnt" 1 444
+done
+ln -s ../../dax_fs_helper "$root/sys/module/dax_core/holders/dax_fs_helper"
+ln -s ../../daxkitfs "$root/sys/module/dax_fs_helper/holders/daxkitfs"
+attr "$root/sys/module/dax_core/refcnt" 3 444
+begin
+run modules unload
+want_rc 1
+want_err "^daxkit: modules: daxkitfs: in use: nothing unloaded: Device or resource busy"
+want_err "hint: in use \(refcount 1, holders \[ *\]\): daxkitfs filesystems are mounted: unmount them \('findmnt -t daxkitfs'\)"
+[ "$(grep -c 'in use: nothing unloaded' "$work/err")" = 1 ] || because "other modules named in use: $(errtext)"
+grep -q 'unloaded [0-9]* module' "$work/err" && because "it unloaded something: $(errtext)"
+want_unchanged
+run modules
+want_json "mod('daxkitfs')['state'] == 'live' and mod('daxkitfs')['refcount'] == 1" \
+	"mod('dax_fs_helper')['holders'] == ['daxkitfs']"
+verdict tool-modules-unload-refuses-mounted-daxkitfs
 
 fresh mod-vermagic
 cp "$work/ko/pmem-other.o" "$root/lib/modules/$KVER/updates/dkms/dax_pmem.ko"

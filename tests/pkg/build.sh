@@ -31,7 +31,7 @@ copy_tree() {
 	source_tar | tar -C "$1" -xf -
 	[ -n "$newver" ] || return 0
 	sed -i "s/^PACKAGE_VERSION=.*/PACKAGE_VERSION=\"$newver\"/" "$1/dkms.conf"
-	for v in "$1"/dax_*/VERSION; do echo "$newver" > "$v"; done
+	for v in "$1"/dax_*/VERSION "$1"/daxkitfs/VERSION; do echo "$newver" > "$v"; done
 	sed -i "s/^Version: .*/Version:        $newver/" "$1/rpm/daxkit-dkms.spec" \
 		"$1/rpm/daxkit-tools.spec"
 	{

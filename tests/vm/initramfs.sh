@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Usage: initramfs.sh KVER KERNEL_DIR MODULES_DIR SKEW_DIR OUT
-#        initramfs.sh --installed KVER KERNEL_DIR INSTALLED_DIR OUT
+#        initramfs.sh --installed KVER KERNEL_DIR INSTALLED_DIR OUT [TOOLS_ROOT]
 #
 # Builds the guest's initramfs: busybox-static, kmod (so that modprobe,
 # modinfo and depmod behave as on an installed system), the kernel's own
@@ -11,12 +11,15 @@
 # With --installed, daxkit's modules are those DKMS installed into
 # INSTALLED_DIR (a package's updates/dkms), kept there under the same
 # path, with the kernel's own dax_pmem beside them; no test modules.
+# With TOOLS_ROOT (the daxkit-tools .deb unpacked), its mkfs.daxkitfs and
+# fsck.daxkitfs are the guest's, in /usr/sbin where the package puts them
+# (listed in /etc/daxkit-packaged-tools), instead of this tree's builds.
 set -euo pipefail
 . "$(dirname "$0")/../lib/common.sh"
 
-installed=
+installed= tools=
 if [ "$1" = --installed ]; then
-	kver=$2 kdir=$3 installed=$4 out=$5
+	kver=$2 kdir=$3 installed=$4 out=$5 tools=${6:-}
 	mods= skew=
 else
 	kver=$1 kdir=$2 mods=$3 skew=$4 out=$5
@@ -57,6 +60,19 @@ for p in mkfs fsck; do
 		"$DAXKIT_SRC/tools/daxkitfs/$p.c" "$DAXKIT_SRC/tools/daxkitfs/dkfs.c" ||
 		die "cannot build $p.daxkitfs"
 done
+if [ -n "$tools" ]; then
+	rm "$root"/sbin/mkfs.daxkitfs "$root"/sbin/fsck.daxkitfs
+	mkdir -p "$root/usr/sbin"
+	for p in mkfs.daxkitfs fsck.daxkitfs; do
+		[ -x "$tools/usr/sbin/$p" ] || die "no usr/sbin/$p in $tools"
+		cp "$tools/usr/sbin/$p" "$root/usr/sbin/$p"
+		echo "/usr/sbin/$p" >> "$root/etc/daxkit-packaged-tools"
+	done
+	ldd "$tools"/usr/sbin/*.daxkitfs | grep -o '/[^ ]*' | grep -v ':$' | sort -u | while read -r lib; do
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+fi
 
 src=$kdir/root/lib/modules/$kver
 for f in modules.builtin modules.builtin.modinfo modules.order; do
@@ -78,7 +94,7 @@ done
 
 if [ -n "$installed" ]; then
 	mkdir -p "$root/lib/modules/$kver/updates/dkms"
-	for m in dax_core dax_dev dax_pmem dax_fs_helper; do
+	for m in dax_core dax_dev dax_pmem dax_fs_helper daxkitfs; do
 		ko=$(ls "$installed/$m".ko* 2>/dev/null | head -n 1)
 		[ -n "$ko" ] || die "$m is not in $installed"
 		cp "$ko" "$root/lib/modules/$kver/updates/dkms/"

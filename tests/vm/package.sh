@@ -4,16 +4,18 @@
 # The package lane of one kernel of the matrix: in a throwaway copy (an
 # overlay) of that suite's chroot, which has the suite's kernel headers,
 # `apt install ./daxkit-dkms_*.deb` as a user would; check that DKMS built
-# and installed the four modules for that kernel (running our compat
+# and installed the five modules for that kernel (running our compat
 # probes) and refuses a kernel before 5.10; boot that kernel in QEMU with
 # exactly the modules the package installed, beside the kernel's own
-# dax_pmem, and use daxkit there (tests/guest/package.sh); upgrade to a
-# newer package (the same tree as version VERSION.1) and check that DKMS
-# swapped the old modules for the new; purge the package and check that
-# it left nothing behind.  Then daxkit-tools, where the suite's glibc is
+# dax_pmem, and the package's mkfs.daxkitfs and fsck.daxkitfs (from the
+# daxkit-tools .deb, unpacked), and use the devices and daxkitfs there
+# (tests/guest/package.sh); upgrade to a newer package (the same tree as
+# version VERSION.1) and check that DKMS swapped the old modules for the
+# new; purge the package and check that it left nothing behind.  Then daxkit-tools, where the suite's glibc is
 # as new as the host's (it is built here, on bookworm: not on bullseye):
-# `apt install ./daxkit-tools_*.deb`, the command runs and reports the
-# package version, its man page is there, its unit is not enabled, and
+# `apt install ./daxkit-tools_*.deb`, the command, mkfs.daxkitfs and
+# fsck.daxkitfs run and report the package version, fsck(8) finds
+# fsck.daxkitfs, the man pages are there, the unit is not enabled, and
 # `apt purge daxkit-tools` removes it all.
 set -euo pipefail
 . "$(dirname "$0")/../lib/common.sh"
@@ -90,10 +92,10 @@ else
 	res FAIL $t "dkms status: $st; install log: $(grep -iE 'error|skip' "$logs/install.log" | head -n 3 | tr '\n' '|')"
 fi
 
-t=pkg-four-modules-in-updates-dkms
+t=pkg-five-modules-in-updates-dkms
 mods=$root/lib/modules/$kver/updates/dkms
 bad=
-for m in dax_core dax_dev dax_pmem dax_fs_helper; do
+for m in dax_core dax_dev dax_pmem dax_fs_helper daxkitfs; do
 	ko=$(ls "$mods/$m".ko* 2>/dev/null | head -n 1)
 	if [ -z "$ko" ]; then
 		bad="$bad $m missing;"
@@ -122,9 +124,15 @@ else
 	res FAIL $t "dkms build for 4.19 exited $rc: $(echo "$out" | tail -n 3 | tr '\n' '|')"
 fi
 
+tdeb=daxkit-tools_${ver}_$(dpkg --print-architecture).deb
 if [ -z "$bad" ]; then
 	serial=$logs/serial.log
-	"$DAXKIT_SRC/tests/vm/initramfs.sh" --installed "$kver" "$kimg" "$mods" "$lane/initrd.gz"
+	# The guest runs the package's mkfs and fsck (linked against this
+	# host's glibc, which the initramfs carries, whatever the suite).
+	rm -rf "$lane/tools"
+	dpkg-deb -x "$lane/out/$tdeb" "$lane/tools"
+	"$DAXKIT_SRC/tests/vm/initramfs.sh" --installed "$kver" "$kimg" "$mods" "$lane/initrd.gz" \
+		"$lane/tools"
 	# The lane's own NVDIMM, empty, as the suite's lanes have theirs.
 	export DAXKIT_NVDIMM=$lane/nvdimm.img DAXKIT_VPMEM=$lane/vpmem.img
 	rm -f "$DAXKIT_NVDIMM" "$DAXKIT_VPMEM"
@@ -150,7 +158,7 @@ else
 	grep -q "$upver, $kver, .*: installed" <<< "$st" || bad="$bad $upver not installed;"
 	grep -qE "daxkit(/|, )$ver, " <<< "$st" && bad="$bad $ver still known to dkms;"
 	[ -e "$root/usr/src/daxkit-$ver" ] && bad="$bad /usr/src/daxkit-$ver left;"
-	for m in dax_core dax_dev dax_pmem dax_fs_helper; do
+	for m in dax_core dax_dev dax_pmem dax_fs_helper daxkitfs; do
 		ko=$(ls "$mods/$m".ko* 2>/dev/null | head -n 1)
 		v=$( [ -n "$ko" ] && modinfo -F version "$ko")
 		[ "$v" = "$upver" ] || bad="$bad $m is '${v:-missing}';"
@@ -173,7 +181,6 @@ fi
 
 # daxkit-tools: linked on this host against its glibc (the .deb's libc6
 # dependency); a suite with an older one cannot install it.
-tdeb=daxkit-tools_${ver}_$(dpkg --print-architecture).deb
 need=$(dpkg-deb -f "$lane/out/$tdeb" Depends | tr ',' '\n' | sed -n 's/^ *libc6 (>= \(.*\))$/\1/p')
 have=$(in_root "$root" dpkg-query -W -f='${Version}' libc6)
 t=pkg-tools-apt-install
@@ -191,13 +198,30 @@ else
 		v=$(in_root "$root" daxkit --version 2>&1 || true)
 		if [ "$v" = "daxkit $ver" ]; then res PASS $t; else res FAIL $t "daxkit --version printed '$v', not 'daxkit $ver'"; fi
 
-		t=pkg-tools-man-page
-		if [ -x "$root/usr/bin/man" ]; then
-			mp=$(in_root "$root" man -w daxkit 2>&1 || true)
-		else
-			mp=$(ls "$root"/usr/share/man/man8/daxkit.8* 2>/dev/null | sed "s|^$root||" || true)
-		fi
-		if [[ $mp == /usr/share/man/man8/daxkit.8* ]]; then res PASS $t; else res FAIL $t "no daxkit(8): '$mp'"; fi
+		t=pkg-tools-man-pages
+		bad=
+		for p in daxkit mkfs.daxkitfs fsck.daxkitfs; do
+			if [ -x "$root/usr/bin/man" ]; then
+				mp=$(in_root "$root" man -w $p 2>&1 || true)
+			else
+				mp=$(ls "$root"/usr/share/man/man8/$p.8* 2>/dev/null | sed "s|^$root||" || true)
+			fi
+			[[ $mp == /usr/share/man/man8/$p.8* ]] || bad="$bad no $p(8): '$mp';"
+		done
+		if [ -z "$bad" ]; then res PASS $t; else res FAIL $t "$bad"; fi
+
+		# mkfs.daxkitfs and fsck.daxkitfs run, and fsck(8) finds the
+		# checker for -t daxkitfs (-N: says what it would run).
+		t=pkg-tools-daxkitfs
+		bad=
+		for p in mkfs.daxkitfs fsck.daxkitfs; do
+			v=$(in_root "$root" $p -V 2>&1 || true)
+			[ "$v" = "$p (daxkit) $ver" ] || bad="$bad $p -V printed '$v';"
+		done
+		f=$(in_root "$root" fsck -N -t daxkitfs /dev/daxkit0.0 2>&1 || true)
+		grep -qE '^\[(/usr)?/sbin/fsck\.daxkitfs \(1\) -- /dev/daxkit0\.0\] fsck\.daxkitfs /dev/daxkit0\.0' <<< "$f" ||
+			bad="$bad fsck -N -t daxkitfs: '$(echo "$f" | tr '\n' '|')';"
+		if [ -z "$bad" ]; then res PASS $t; else res FAIL $t "$bad"; fi
 
 		t=pkg-tools-unit-not-enabled
 		bad=

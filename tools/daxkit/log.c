@@ -38,7 +38,10 @@ void dk_klog_mark(void)
 		lseek(klog_fd, 0, SEEK_END);
 }
 
-/* Whether a log message is one of ours: our modules, bus and devices. */
+/*
+ * Whether a log message is one of ours: our modules, bus and devices
+ * ("daxkit" matches daxkitfs's lines too).
+ */
 static bool klog_ours(const char *msg)
 {
 	static const char *const ours[] = {

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * daxkit modules [status|load|unload|reload]: the four modules of the
+ * daxkit modules [status|load|unload|reload]: the five modules of the
  * stack through libkmod (which file modprobe loads, its modinfo), their
  * state as /sys/module shows it, and loading and unloading them in
- * dependency order with the kernel's reasons translated.
+ * dependency order with the kernel's reasons translated.  dax_fs_helper
+ * and daxkitfs are loaded by their users (mount -t daxkitfs loads both),
+ * not by `load`; `unload` takes them too.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -15,13 +17,16 @@
 #include <libkmod.h>
 #include "daxkit.h"
 
-static const char *const stack_modules[] = { "dax_core", "dax_dev", "dax_pmem", "dax_fs_helper" };
+static const char *const stack_modules[] = {
+	"dax_core", "dax_dev", "dax_pmem", "dax_fs_helper", "daxkitfs",
+};
 #define NR_STACK_MODULES (sizeof(stack_modules) / sizeof(stack_modules[0]))
 
 struct mod_state {
 	const char *name;
 	char path[PATH_MAX];		/* what modprobe would load, "" when none */
 	char version[64], abi[16], vermagic[128];
+	char fs_abi[16];		/* dax_fs_helper's: provided; a filesystem's: wanted */
 	bool in_tree;
 	char state[16];			/* live, coming, going, or "" (not loaded) */
 	char loaded_version[64], loaded_abi[16];
@@ -101,6 +106,8 @@ static void mod_disk(struct kmod_ctx *ctx, struct mod_state *m)
 				snprintf(m->version, sizeof(m->version), "%s", v);
 			else if (!strcmp(k, "daxkit_abi"))
 				snprintf(m->abi, sizeof(m->abi), "%s", v);
+			else if (!strcmp(k, "dax_fs_abi"))
+				snprintf(m->fs_abi, sizeof(m->fs_abi), "%s", v);
 			else if (!strcmp(k, "vermagic"))
 				snprintf(m->vermagic, sizeof(m->vermagic), "%s", v);
 		}
@@ -177,6 +184,24 @@ static void mod_judge(struct mod_state *m, const struct mod_state *core)
 			 m->abi, core->loaded_abi);
 }
 
+/* A filesystem on dax_fs_helper: built for the helper ABI the installed one provides? */
+static void mod_judge_fs(struct mod_state *m, const struct mod_state *helper)
+{
+	if (m->fs_abi[0] && helper->fs_abi[0] && !abi_compatible(helper->fs_abi, m->fs_abi))
+		mod_warn(m, "built for dax_fs_helper ABI %s, but the installed dax_fs_helper provides %s",
+			 m->fs_abi, helper->fs_abi);
+}
+
+static struct mod_state *mod_find(struct mod_state *mods, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NR_STACK_MODULES; i++)
+		if (!strcmp(mods[i].name, name))
+			return &mods[i];
+	return NULL;
+}
+
 static void mod_read_all(struct kmod_ctx *ctx, struct mod_state *mods)
 {
 	size_t i;
@@ -192,6 +217,7 @@ static void mod_read_all(struct kmod_ctx *ctx, struct mod_state *mods)
 	}
 	for (i = 0; i < NR_STACK_MODULES; i++)
 		mod_judge(&mods[i], &mods[0]);
+	mod_judge_fs(mod_find(mods, "daxkitfs"), mod_find(mods, "dax_fs_helper"));
 }
 
 static json_object *mod_json(struct mod_state *m)
@@ -203,6 +229,7 @@ static json_object *mod_json(struct mod_state *m)
 	json_object_object_add(o, "in_tree", json_object_new_boolean(m->in_tree));
 	json_object_object_add(o, "version", m->version[0] ? json_object_new_string(m->version) : NULL);
 	json_object_object_add(o, "abi", m->abi[0] ? json_object_new_string(m->abi) : NULL);
+	json_object_object_add(o, "fs_abi", m->fs_abi[0] ? json_object_new_string(m->fs_abi) : NULL);
 	json_object_object_add(o, "state", json_object_new_string(m->state[0] ? m->state : "unloaded"));
 	if (m->state[0]) {
 		json_object_object_add(o, "loaded_version", m->loaded_version[0] ?
@@ -382,9 +409,21 @@ static int mod_users(const struct mod_state *m)
 	return m->refcount - ours;
 }
 
+/* What to do about a module in use, after its refcount and holders. */
+static void in_use_hint(const struct mod_state *m, const char *holders)
+{
+	if (!strcmp(m->name, "daxkitfs"))
+		dk_hint("in use (refcount %d%s): daxkitfs filesystems are mounted: unmount them ('findmnt -t daxkitfs')",
+			m->refcount, holders);
+	else
+		dk_hint("in use (refcount %d%s): close what has /dev/daxkit* or /dev/dax* open or mapped, unmount filesystems on them",
+			m->refcount, holders);
+}
+
 /* Whether every loaded module of the stack can go; says which cannot. */
 static bool unload_possible(struct mod_state *mods)
 {
+	char holders[512];
 	bool ok = true;
 	size_t i;
 
@@ -394,8 +433,9 @@ static bool unload_possible(struct mod_state *mods)
 		if (users <= 0)
 			continue;
 		dk_err(mods[i].name, "in use: nothing unloaded", EBUSY, NULL);
-		dk_hint("in use (refcount %d, holders %s): close what has /dev/daxkit* or /dev/dax* open or mapped, unmount filesystems on them",
-			mods[i].refcount, json_object_to_json_string(mods[i].holders));
+		snprintf(holders, sizeof(holders), ", holders %s",
+			 json_object_to_json_string(mods[i].holders));
+		in_use_hint(&mods[i], holders);
 		ok = false;
 	}
 	return ok;
@@ -404,7 +444,10 @@ static bool unload_possible(struct mod_state *mods)
 /* Unload what is loaded, dependents first, only when all of it can go. */
 static int modules_unload(void)
 {
-	static const char *const order[] = { "dax_fs_helper", "dax_pmem", "dax_dev", "dax_core" };
+	static const char *const order[] = {
+		"daxkitfs", "dax_fs_helper", "dax_pmem", "dax_dev", "dax_core",
+	};
+	char holders[512];
 	struct mod_state mods[NR_STACK_MODULES];
 	struct kmod_ctx *ctx = dk_kmod_new();
 	int rc = 0, n = 0;
@@ -434,12 +477,13 @@ static int modules_unload(void)
 		kmod_module_unref(mod);
 		if (rc) {
 			dk_err(order[i], "cannot unload", rc, NULL);
-			if (rc == -EBUSY || rc == -EAGAIN)
-				dk_hint("in use (refcount %d%s%s): close what has /dev/daxkit* or /dev/dax* open or mapped, unmount filesystems on them",
-					mods[j].refcount,
-					json_object_array_length(mods[j].holders) ? ", held by " : "",
-					json_object_array_length(mods[j].holders) ?
-					json_object_get_string(mods[j].holders) : "");
+			if (rc == -EBUSY || rc == -EAGAIN) {
+				snprintf(holders, sizeof(holders), "%s%s",
+					 json_object_array_length(mods[j].holders) ? ", held by " : "",
+					 json_object_array_length(mods[j].holders) ?
+					 json_object_get_string(mods[j].holders) : "");
+				in_use_hint(&mods[j], holders);
+			}
 			if (rc == -EPERM)
 				dk_hint("unloading modules needs root");
 		} else {

@@ -49,15 +49,24 @@ if clients_up; then
 		--verify_state_save=0 2>&1 | grep -E 'WRITE:|READ:|err='
 	clients_down
 fi
-echo "--- for filesystems: dax_pmem fsdax=0 gives region 0 fsdax pages; dax_fs_helper's"
-echo "    self-test holds daxkit0.0 as a filesystem would, through the kernel's fs/dax.c"
-modprobe -r dax_pmem && modprobe dax_pmem fsdax=0 && modprobe dax_fs_helper && sleep 1
+echo "--- daxkitfs, the reference filesystem on dax_fs_helper: dax_pmem fsdax=0 gives"
+echo "    region 0 the pages fs/dax.c needs; mkfs.daxkitfs, mount -t daxkitfs"
+modprobe -r dax_pmem && modprobe dax_pmem fsdax=0 && wait_for /dev/daxkit0.0
 echo "daxkit_region/pages: $(cat $R/pages)"
-klog_mark demo-fs
-insmod /test/kmod/dax_fs_selftest.ko dev=daxkit0.0 &&
-	klog_since demo-fs | sed -n 's/^\[[^]]*\] dax_fs_selftest: //p' | grep -E 'fault-(4k|2m)|fsync-cleaned|truncate-waits|map-sync-write|poison-notice|whole-page|pre-remove|^#'
-rmmod dax_fs_selftest
-modprobe -r dax_fs_helper
+mkdir -p /mnt/dkfs
+mkfs.daxkitfs /dev/daxkit0.0 && mount -t daxkitfs /dev/daxkit0.0 /mnt/dkfs &&
+	grep daxkitfs /proc/mounts
+dd if=/dev/urandom of=/tmp/demo bs=1M count=8 2>/dev/null
+mkdir /mnt/dkfs/docs && cp /tmp/demo /mnt/dkfs/docs/random && ln -s docs/random /mnt/dkfs/link &&
+	truncate -s 64M /mnt/dkfs/big && ls -lR /mnt/dkfs | grep -v '^total'
+echo "faults for storing to all 64 MiB of a mapped file (2 MiB extents: one PMD each):" \
+	"$(/tests/bin/dkfsops map /mnt/dkfs/big $((64 * MB)))"
+echo "FIEMAP extents of the 64 MiB file: $(/tests/bin/dkfsops fiemap /mnt/dkfs/big)"
+umount /mnt/dkfs && fsck.daxkitfs -n /dev/daxkit0.0
+mount -t daxkitfs /dev/daxkit0.0 /mnt/dkfs && cmp /tmp/demo /mnt/dkfs/link &&
+	echo "after umount, fsck and mount again: docs/random is intact"
+umount /mnt/dkfs
+modprobe -r daxkitfs dax_fs_helper
 echo "--- modprobe -r dax_pmem"
 modprobe -r dax_pmem
-echo "daxkit modules still loaded: $(grep -c '^dax_\(core\|dev\|pmem\|fs_helper\) ' /proc/modules)"
+echo "daxkit modules still loaded: $(grep -c '^\(dax_\(core\|dev\|pmem\|fs_helper\)\|daxkitfs\) ' /proc/modules)"

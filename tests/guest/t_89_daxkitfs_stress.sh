@@ -14,6 +14,7 @@
 #    BUS_MCEERR_AR, a read of it EIO, its neighbours read, a new mapping
 #    faults (SIGBUS), a write of the whole page clears it (before v5.19:
 #    a punch and a write);
+#  - mkfs refuses a 2 MiB device;
 #  - the mount fuzzer: 1,000 images with 8 metadata bytes changed each,
 #    mounted, walked, changed and unmounted (tests/guest/src/dkfsfuzz.c -m);
 #    no oops, no hang, refusals EINVAL or EUCLEAN.
@@ -172,13 +173,28 @@ fi
 expect dkfs-poison-cleared-page-maps "value 0x5a5a5a5a5a5a5a5a" "$($BIN/daxmap $P touch $((4 * 4096)) 4096 0 2>&1)" result
 fsck_clean dkfs-fsck-after-poison
 
-# ---- the mount fuzzer ----
+# ---- a device too small, then the mount fuzzer ----
+B=/sys/bus/daxkit
+# resize BYTES: daxkit0.0 made BYTES long.
+resize() {
+	echo daxkit0.0 > $B/drivers/dax_dev/unbind && echo $1 > $B/devices/daxkit0.0/size &&
+		echo daxkit0.0 > $B/drivers/dax_dev/bind && wait_for $D
+}
+t=dkfs-mkfs-refuses-too-small-device
+if ! resize $((2 * MB)); then
+	fail $t "cannot make daxkit0.0 2 MiB"
+elif out=$(mkfs.daxkitfs -f $D 2>&1); then
+	fail $t "mkfs made a filesystem on a 2 MiB device"
+else
+	case "$out" in
+	*"device too small"*) pass $t ;;
+	*) fail $t "mkfs on a 2 MiB device: $out" ;;
+	esac
+fi
 # An 8 MiB device (the smallest daxkitfs is 4 MiB): the image is written
 # to it again for each of the 1,000 rounds.
-B=/sys/bus/daxkit
 t=dkfs-mount-fuzz-1000-images
-if ! echo daxkit0.0 > $B/drivers/dax_dev/unbind || ! echo $((8 * MB)) > $B/devices/daxkit0.0/size ||
-	! echo daxkit0.0 > $B/drivers/dax_dev/bind || ! wait_for $D; then
+if ! resize $((8 * MB)); then
 	fail $t "cannot make daxkit0.0 8 MiB"
 elif ! fresh $M; then
 	fail $t "mkfs or mount of the 8 MiB device failed"

@@ -81,7 +81,10 @@ static void dkfs_ext_remove(struct dkfs_inode_info *di, unsigned int at)
 	di->nr_ext--;
 }
 
-/* Room for @nr slots in the slot map. */
+/*
+ * Room for @nr slots in the slot map, which holds dkfs_nr_slots(@di) now:
+ * grow it before adding an extent block, never after.
+ */
 static int dkfs_slot_map_grow(struct dkfs_inode_info *di, unsigned int nr)
 {
 	unsigned long *map = bitmap_zalloc(nr, GFP_NOFS);
@@ -210,8 +213,8 @@ static int dkfs_load_xblocks(struct inode *inode, u64 next)
 		rc = -EUCLEAN;
 		if (le64_to_cpu(xb->x_magic) != DAXKITFS_XBLOCK_MAGIC)
 			break;
-		rc = dkfs_add_xblock_entry(di, next) ?:
-			dkfs_slot_map_grow(di, dkfs_nr_slots(di));
+		rc = dkfs_slot_map_grow(di, dkfs_nr_slots(di) + DAXKITFS_XBLOCK_EXTENTS) ?:
+			dkfs_add_xblock_entry(di, next);
 		if (!rc)
 			rc = dkfs_load_slots(inode, xb->x_ext, DAXKITFS_XBLOCK_EXTENTS,
 					     dkfs_nr_slots(di) - DAXKITFS_XBLOCK_EXTENTS);

@@ -9,18 +9,24 @@
  *                             DKPC-ACK METHOD GEN SEQ PATH OFF CK
  *                           until killed (the host cuts the power).
  *   dkfspc verify DIR ACKS  checks every record ACKS (the ACK lines of the
- *                           earlier boots) names; prints a DKPC-VERIFY
- *                           summary and a DKPC-BAD line per record lost or
- *                           corrupt (the first 20); exits 1 when any is.
+ *                           earlier boots) acknowledges; prints a
+ *                           DKPC-VERIFY summary and a DKPC-BAD line per
+ *                           record lost or corrupt (the first 20); exits 1
+ *                           when any is.
+ *   dkfspc compact          copies the ACK lines on stdin that acknowledge
+ *                           something the others do not (the host keeps
+ *                           these for the next boot); counts them on stderr.
  *
  * Methods: 1 pwrite then fsync (GEN's fsync.log); 2 pwrite on an O_DSYNC
  * descriptor (dsync.log); 3 stores to a MAP_SYNC mapping then a cache-line
  * write-back (clwb, else clflushopt, else clflush) and sfence
  * (mapsync.log); 4 a new file written and fsynced under a temporary name,
  * renamed over ren/sSLOT, the directory fsynced.  Records of methods 1 to 3
- * are 64 bytes at OFF in GEN's files, never rewritten; a method-4 file is
- * one 4096-byte record, and a later rename replaces it: the slot must hold
- * a valid record at least as new as the newest acknowledged.
+ * are 64 bytes at OFF in GEN's files, never rewritten, acknowledged in
+ * order: every record of the file up to the last acknowledged must be
+ * there, of its method and generation, numbers increasing.  A method-4 file
+ * is one 4096-byte record, and a later rename replaces it: the slot must
+ * hold a valid record at least as new as the newest acknowledged.
  *
  * A record: magic, method, generation, sequence number (unique within a
  * generation), a payload drawn from those, a CRC-32 of the rest.  CK is the
@@ -315,126 +321,206 @@ static __attribute__((noreturn)) void do_write(const char *dir, unsigned int gen
 
 /* ---- the verifier ---- */
 
-struct slot {
-	unsigned int gen;
-	uint64_t seq;
-	int acked;
+/*
+ * What the ACK lines acknowledge, per file: for methods 1 to 3 the last
+ * record (the writer acknowledges a file's records in order, each before
+ * writing the next: every record up to it was acknowledged); for method 4
+ * the newest record renamed into the slot.
+ */
+struct acked {
+	char path[64];
+	unsigned int m, gen;
+	uint64_t seq, off;
+	char line[160];
 };
+
+#define MAXFILES	4096
+static struct acked files[MAXFILES];
+static unsigned int nfiles;
+static unsigned long nacks, badack, per[4];
+
+/* parse_ack: take one ACK line (a garbled one is counted and dropped). */
+static void parse_ack(char *line)
+{
+	unsigned int m, gen, s, i;
+	char path[256], fields[300];
+	uint64_t seq, off;
+	struct acked *a;
+	uint32_t ck;
+	int n;
+
+	line[strcspn(line, "\r\n")] = 0;
+	if (sscanf(line, "DKPC-ACK %u %u %" SCNu64 " %255s %" SCNu64 " %8x%n",
+		   &m, &gen, &seq, path, &off, &ck, &n) != 6 || line[n] || m < 1 || m > 4 ||
+	    strlen(path) >= sizeof(files[0].path) || strlen(line) >= sizeof(files[0].line)) {
+		badack++;
+		return;
+	}
+	snprintf(fields, sizeof(fields), "%u %u %" PRIu64 " %s %" PRIu64, m, gen, seq, path, off);
+	if (crc32(fields, strlen(fields)) != ck ||
+	    (m == 4 && (sscanf(path, "ren/s%u", &s) != 1 || s >= SLOTS || slot_of(seq) != s || off)) ||
+	    (m < 4 && off % SMALL)) {
+		badack++;
+		return;
+	}
+	nacks++;
+	per[m - 1]++;
+	for (i = 0; i < nfiles && strcmp(files[i].path, path); i++)
+		;
+	if (i == MAXFILES)
+		die("too many files acknowledged");
+	a = &files[i];
+	if (i == nfiles) {
+		nfiles++;
+		memset(a, 0, sizeof(*a));
+		strcpy(a->path, path);
+	} else if (a->m != m || (m < 4 && a->gen != gen)) {
+		badack++;	/* a path is one method's, one generation's */
+		return;
+	} else if (m < 4 ? off <= a->off : gen < a->gen || (gen == a->gen && seq <= a->seq)) {
+		return;
+	}
+	a->m = m;
+	a->gen = gen;
+	a->seq = seq;
+	a->off = off;
+	strcpy(a->line, line);
+}
+
+static void read_acks(FILE *f)
+{
+	char line[512];
+
+	crc_init();
+	while (fgets(line, sizeof(line), f))
+		parse_ack(line);
+}
 
 static unsigned long lost, corrupt, nbad;
 
-static void bad(unsigned int m, unsigned int gen, uint64_t seq, const char *path,
-		uint64_t off, const char *why, int is_lost)
+static void bad(const struct acked *a, uint64_t off, const char *why, int is_lost)
 {
 	if (is_lost)
 		lost++;
 	else
 		corrupt++;
 	if (nbad++ < MAXBAD)
-		printf("DKPC-BAD method %u gen %u seq %" PRIu64 " %s@%" PRIu64 ": %s\n",
-		       m, gen, seq, path, off, why);
+		printf("DKPC-BAD method %u gen %u (acknowledged up to seq %" PRIu64 ") %s@%" PRIu64 ": %s\n",
+		       a->m, a->gen, a->seq, a->path, off, why);
 }
 
-/* Read LEN bytes of PATH at OFF into BUF; what went wrong, or NULL. */
-static const char *read_at(const char *path, uint64_t off, uint8_t *buf, size_t len)
+/* check_log: every record of a method-1..3 file up to the last acknowledged. */
+static unsigned long check_log(const struct acked *a)
 {
-	static char last[256];
-	static int fd = -1;
+	static uint8_t buf[(size_t)CAP * SMALL];
+	size_t want = a->off + SMALL, have = 0;
+	uint64_t off, rseq, prev = 0;
+	unsigned int rgen;
+	const char *why;
+	char msg[128];
 	ssize_t got;
+	int fd;
 
-	if (fd < 0 || strcmp(last, path)) {
-		if (fd >= 0)
-			close(fd);
-		snprintf(last, sizeof(last), "%s", path);
-		fd = open(path, O_RDONLY);
-		if (fd < 0)
-			return errno == ENOENT ? "no such file" : strerror(errno);
+	if (want > sizeof(buf))
+		die("an acknowledged offset beyond the writer's files");
+	fd = open(a->path, O_RDONLY);
+	if (fd < 0) {
+		bad(a, 0, strerror(errno), 1);
+		return 0;
 	}
-	got = pread(fd, buf, len, off);
-	if (got < 0)
-		return strerror(errno);
-	if ((size_t)got < len)
-		return "beyond the end of the file";
-	return NULL;
+	while (have < want && (got = pread(fd, buf + have, want - have, have)) > 0)
+		have += got;
+	close(fd);
+	for (off = 0; off <= a->off; off += SMALL) {
+		if (off + SMALL > have) {
+			bad(a, off, "beyond the end of the file", 1);
+			continue;
+		}
+		why = check_rec(buf + off, SMALL, a->m, &rgen, &rseq);
+		if (why) {
+			bad(a, off, why, !strcmp(why, "zeros"));
+		} else if (rgen != a->gen || (off && rseq <= prev) ||
+			   (off == a->off && rseq != a->seq) || (off < a->off && rseq >= a->seq)) {
+			snprintf(msg, sizeof(msg), "holds gen %u seq %" PRIu64 " (the one before: %" PRIu64 ")",
+				 rgen, rseq, prev);
+			bad(a, off, msg, 0);
+		} else {
+			prev = rseq;
+		}
+	}
+	return a->off / SMALL + 1;
+}
+
+/* check_slot: a method-4 file holds its newest acknowledged record, or a newer. */
+static void check_slot(const struct acked *a)
+{
+	uint8_t buf[BIG];
+	unsigned int rgen, s;
+	const char *why;
+	uint64_t rseq;
+	char msg[128];
+	ssize_t got;
+	int fd;
+
+	sscanf(a->path, "ren/s%u", &s);
+	fd = open(a->path, O_RDONLY);
+	if (fd < 0) {
+		bad(a, 0, strerror(errno), 1);
+		return;
+	}
+	got = pread(fd, buf, BIG, 0);
+	close(fd);
+	if (got != BIG) {
+		bad(a, 0, got < 0 ? strerror(errno) : "short file", 1);
+	} else if ((why = check_rec(buf, BIG, 4, &rgen, &rseq))) {
+		bad(a, 0, why, !strcmp(why, "zeros"));
+	} else if (slot_of(rseq) != s || rgen < a->gen || (rgen == a->gen && rseq < a->seq)) {
+		snprintf(msg, sizeof(msg), "holds gen %u seq %" PRIu64 ", older or another slot's", rgen, rseq);
+		bad(a, 0, msg, 1);
+	}
 }
 
 static int do_verify(const char *dir, const char *acks)
 {
-	unsigned long nacks = 0, badack = 0, per[4] = { 0 }, slots = 0;
-	struct slot slot[SLOTS] = { { 0 } };
-	char line[512], path[256], fields[300];
-	unsigned int m, gen, rgen, s;
-	uint64_t seq, off, rseq;
-	uint8_t buf[BIG];
-	const char *why;
+	unsigned long checked[4] = { 0 };
+	unsigned int i;
 	FILE *f;
-	int n;
 
-	crc_init();
 	f = fopen(acks, "r");
-	if (!f || chdir(dir))
-		die(f ? dir : acks);
-	while (fgets(line, sizeof(line), f)) {
-		uint32_t ck;
-
-		line[strcspn(line, "\r\n")] = 0;
-		if (sscanf(line, "DKPC-ACK %u %u %" SCNu64 " %255s %" SCNu64 " %8x%n",
-			   &m, &gen, &seq, path, &off, &ck, &n) != 6 || line[n] ||
-		    m < 1 || m > 4) {
-			badack++;
-			continue;
-		}
-		snprintf(fields, sizeof(fields), "%u %u %" PRIu64 " %s %" PRIu64, m, gen, seq, path, off);
-		if (crc32(fields, strlen(fields)) != ck) {
-			badack++;
-			continue;
-		}
-		if (m == 4 && (sscanf(path, "ren/s%u", &s) != 1 || s >= SLOTS || slot_of(seq) != s)) {
-			badack++;
-			continue;
-		}
-		nacks++;
-		per[m - 1]++;
-		if (m == 4) {
-			if (!slot[s].acked || gen > slot[s].gen ||
-			    (gen == slot[s].gen && seq > slot[s].seq)) {
-				slot[s].gen = gen;
-				slot[s].seq = seq;
-				slot[s].acked = 1;
-			}
-			continue;
-		}
-		why = read_at(path, off, buf, SMALL);
-		if (why) {
-			bad(m, gen, seq, path, off, why, 1);
-		} else if ((why = check_rec(buf, SMALL, m, &rgen, &rseq))) {
-			bad(m, gen, seq, path, off, why, !strcmp(why, "zeros"));
-		} else if (rgen != gen || rseq != seq) {
-			snprintf(fields, sizeof(fields), "holds gen %u seq %" PRIu64, rgen, rseq);
-			bad(m, gen, seq, path, off, fields, 0);
-		}
-	}
+	if (!f)
+		die(acks);
+	read_acks(f);
 	fclose(f);
-	for (s = 0; s < SLOTS; s++) {
-		if (!slot[s].acked)
-			continue;
-		slots++;
-		snprintf(path, sizeof(path), "ren/s%u", s);
-		gen = slot[s].gen;
-		seq = slot[s].seq;
-		why = read_at(path, 0, buf, BIG);
-		if (why) {
-			bad(4, gen, seq, path, 0, why, 1);
-		} else if ((why = check_rec(buf, BIG, 4, &rgen, &rseq))) {
-			bad(4, gen, seq, path, 0, why, !strcmp(why, "zeros"));
-		} else if (slot_of(rseq) != s || rgen < gen || (rgen == gen && rseq < seq)) {
-			snprintf(fields, sizeof(fields), "holds gen %u seq %" PRIu64 ", older or another slot's", rgen, rseq);
-			bad(4, gen, seq, path, 0, fields, 1);
+	if (chdir(dir))
+		die(dir);
+	for (i = 0; i < nfiles; i++) {
+		if (files[i].m < 4) {
+			checked[files[i].m - 1] += check_log(&files[i]);
+		} else {
+			check_slot(&files[i]);
+			checked[3]++;
 		}
 	}
-	printf("DKPC-VERIFY acks=%lu badack=%lu lost=%lu corrupt=%lu fsync=%lu dsync=%lu mapsync=%lu rename=%lu rename-slots=%lu\n",
-	       nacks, badack, lost, corrupt, per[0], per[1], per[2], per[3], slots);
+	printf("DKPC-VERIFY records=%lu lost=%lu corrupt=%lu fsync=%lu dsync=%lu mapsync=%lu rename-slots=%lu files=%u badack=%lu\n",
+	       checked[0] + checked[1] + checked[2] + checked[3], lost, corrupt,
+	       checked[0], checked[1], checked[2], checked[3], nfiles, badack);
 	return lost || corrupt;
+}
+
+/*
+ * do_compact: the ACK lines on stdin, reduced to those that say the same
+ * (the last of each file), on stdout; on stderr, how many there were.
+ */
+static int do_compact(void)
+{
+	unsigned int i;
+
+	read_acks(stdin);
+	for (i = 0; i < nfiles; i++)
+		printf("%s\n", files[i].line);
+	fprintf(stderr, "DKPC-ACKED fsync=%lu dsync=%lu mapsync=%lu rename=%lu badack=%lu\n",
+		per[0], per[1], per[2], per[3], badack);
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -443,6 +529,8 @@ int main(int argc, char **argv)
 		do_write(argv[2], atoi(argv[3]));
 	if (argc == 4 && !strcmp(argv[1], "verify"))
 		return do_verify(argv[2], argv[3]);
-	fprintf(stderr, "usage: dkfspc write DIR GEN | verify DIR ACKS\n");
+	if (argc == 2 && !strcmp(argv[1], "compact"))
+		return do_compact();
+	fprintf(stderr, "usage: dkfspc write DIR GEN | verify DIR ACKS | compact < ACKS\n");
 	return 2;
 }

@@ -172,6 +172,8 @@ int main(int argc, char **argv)
 			continue;
 		if ((s = strstr(line, "tracing_mark_write: DKWB-"))) {
 			window = s[strlen("tracing_mark_write: DKWB-")] - 'A';
+			/* a write-back pairs only with a flush of its own window */
+			memset(last, 0, sizeof(last));
 			continue;
 		}
 		/* "  comm-PID  [CPU] ...": the PID ends the first word. */

@@ -415,8 +415,8 @@ static unsigned long check_log(const struct acked *a)
 	static uint8_t buf[(size_t)CAP * SMALL];
 	size_t want = a->off + SMALL, have = 0;
 	uint64_t off, rseq, prev = 0;
+	const char *why, *gone = NULL;
 	unsigned int rgen;
-	const char *why;
 	char msg[128];
 	ssize_t got;
 	int fd;
@@ -425,15 +425,15 @@ static unsigned long check_log(const struct acked *a)
 		die("an acknowledged offset beyond the writer's files");
 	fd = open(a->path, O_RDONLY);
 	if (fd < 0) {
-		bad(a, 0, strerror(errno), 1);
-		return 0;
+		gone = strerror(errno);		/* every record is lost */
+	} else {
+		while (have < want && (got = pread(fd, buf + have, want - have, have)) > 0)
+			have += got;
+		close(fd);
 	}
-	while (have < want && (got = pread(fd, buf + have, want - have, have)) > 0)
-		have += got;
-	close(fd);
 	for (off = 0; off <= a->off; off += SMALL) {
 		if (off + SMALL > have) {
-			bad(a, off, "beyond the end of the file", 1);
+			bad(a, off, gone ? gone : "beyond the end of the file", 1);
 			continue;
 		}
 		why = check_rec(buf + off, SMALL, a->m, &rgen, &rseq);

@@ -6,9 +6,10 @@
 # chroot, its modules booted), then the VM suite on the debug kernel
 # (tests/vm/debug: lockdep, PROVE_RCU, KASAN, kmemleak; built once, about
 # 12 minutes cold here; DEBUG_KERNEL=0 leaves it out, DEBUG_KERNEL=auto runs
-# it only when it is already built).  Prints a table per kernel and ends
-# with "N passed, N failed"; exits non-zero on any failure.  The full
-# output is kept in $DAXKIT_CACHE/last-run.log.
+# it only when it is already built), and on 6.1 the power-cut lane of
+# daxkitfs (tests/vm/powercut.sh; POWERCUT=0 leaves it out).  Prints a
+# table per kernel and ends with "N passed, N failed"; exits non-zero on
+# any failure.  The full output is kept in $DAXKIT_CACHE/last-run.log.
 set -uo pipefail
 . "$(dirname "$0")/lib/common.sh"
 
@@ -54,6 +55,12 @@ for k in $lanes; do
 	fi
 	run "$DAXKIT_SRC/tests/vm/suite.sh" "$k"
 	[ "$k" = debug ] || run "$DAXKIT_SRC/tests/vm/package.sh" "$k"
+	# The power-cut lane of daxkitfs (about 6 minutes), on one kernel:
+	# POWERCUT=NAME picks another, POWERCUT=0 leaves it out.  It boots
+	# the build suite.sh just made.
+	if [ "$k" = "${POWERCUT:-6.1}" ]; then
+		DAXKIT_PC_REUSE_BUILD=1 run "$DAXKIT_SRC/tests/vm/powercut.sh" "$k"
+	fi
 done
 
 passed=$(grep -c '^RESULT: PASS ' "$run_log")

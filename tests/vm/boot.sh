@@ -18,7 +18,8 @@
 # DAXKIT_GUEST_ARGS is added to the command line (daxkit.only=P runs only
 # the guest tests t_P*.sh).  DAXKIT_CLIENTS, a directory (a suite's
 # chroot with its client programs, tests/vm/clients.sh), is shared with
-# the guest read-only over 9p, tag "clients".
+# the guest read-only over 9p, tag "clients".  DAXKIT_QEMU_PIDFILE, when
+# set, is where QEMU writes its process id (the power-cut lane kills it).
 set -euo pipefail
 . "$(dirname "$0")/../lib/common.sh"
 
@@ -49,6 +50,8 @@ if [ -n "${DAXKIT_CLIENTS:-}" ]; then
 	clients=(-fsdev "local,id=clients,path=$DAXKIT_CLIENTS,security_model=none,readonly=on"
 		-device virtio-9p-pci,fsdev=clients,mount_tag=clients)
 fi
+pidfile=()
+[ -z "${DAXKIT_QEMU_PIDFILE:-}" ] || pidfile=(-pidfile "$DAXKIT_QEMU_PIDFILE")
 cmdline="console=ttyS0 loglevel=5 panic=-1 oops=panic memmap=256M!1G memmap=1G\$4G daxkit.mode=$mode ${DAXKIT_GUEST_ARGS:-}"
 set +e
 timeout --foreground "$limit" qemu-system-x86_64 \
@@ -58,7 +61,7 @@ timeout --foreground "$limit" qemu-system-x86_64 \
 	-device nvdimm,id=nvdimm0,memdev=nvmem0,label-size=128K \
 	-object memory-backend-file,id=vpmem0,share=on,mem-path="$vpmem",size=256M,align=2M \
 	-device virtio-pmem-pci,id=vpmem0,memdev=vpmem0 \
-	"${clients[@]}" \
+	"${clients[@]}" "${pidfile[@]}" \
 	-kernel "$kernel" -initrd "$initrd" -append "$cmdline" \
 	-display none -vga none -monitor none -serial stdio -no-reboot \
 	< /dev/null > "$logf" 2>&1

@@ -106,14 +106,14 @@ awk -v accel="${accel:-(no accelerator)}" -v kver="$KVER" -v name="$name" '
 			kver, name, f(A, "size", 4) / 1048576, f(B, "size", 4) / 1048576, cnt[B, "create"] + 0, accel
 		print "| measure | ext4 -o dax | daxkitfs | ratio (higher: daxkitfs better) |"
 		print "|---|---|---|---|"
-		row("fio psync 4 KiB random read (MiB/s, higher better)", "randread-4k", 4, 1, "MiB/s")
-		row("fio psync 4 KiB random write (MiB/s, higher better)", "randwrite-4k", 4, 1, "MiB/s")
-		row("fio psync 1 MiB sequential read (MiB/s, higher better)", "read-1m", 4, 1, "MiB/s")
-		row("fio psync 1 MiB sequential write (MiB/s, higher better)", "write-1m", 4, 1, "MiB/s")
-		row("fio mmap 4 KiB random write (MiB/s, higher better)", "mmap-randwrite-4k", 4, 1, "MiB/s")
-		row("files created, 4 KiB written, fsynced (files/s, higher better)", "create", 4, 1, "files/s")
+		row("fio psync 4 KiB random read (higher better)", "randread-4k", 4, 1, "MiB/s")
+		row("fio psync 4 KiB random write (higher better)", "randwrite-4k", 4, 1, "MiB/s")
+		row("fio psync 1 MiB sequential read (higher better)", "read-1m", 4, 1, "MiB/s")
+		row("fio psync 1 MiB sequential write (higher better)", "write-1m", 4, 1, "MiB/s")
+		row("fio mmap 4 KiB random write (higher better)", "mmap-randwrite-4k", 4, 1, "MiB/s")
+		row("files created, 4 KiB written, fsynced (higher better)", "create", 4, 1, "files/s")
 		prow("share of a mapped 1 GiB file served by PMDs (higher better)")
-		row("time to fallocate and store to every page of it (ms, lower better)", "pmd", 5, 0, "ms")
+		row("time to fallocate and store to every page of it (lower better)", "pmd", 5, 0, "ms")
 		print ""
 		print "ratio: daxkitfs / ext4-dax for rates and shares, ext4-dax / daxkitfs for times:"
 		print "above 1.00 daxkitfs is better on every row"

@@ -108,8 +108,8 @@ done
 # fio_fs FS: fio's psync and mmap engines on a 256 MiB file of the
 # filesystem mounted at $CL/tmp/FS, one job after the other, 5 s each;
 # the file is laid out (written) before the first (overwrite=1), so every
-# job overwrites allocated blocks.  Prints one line per job: MiB/s and
-# mean latency in microseconds.
+# job overwrites allocated blocks.  Prints one line per job: MiB/s, mean
+# latency in microseconds and the minor faults fio counted.
 fio_fs() {
 	local j
 	cl fio --filename=/tmp/$1/fio.dat --size=256m --overwrite=1 --time_based --runtime=5 \
@@ -125,8 +125,8 @@ fio_fs() {
 		local $/; my $fs = shift;
 		for my $j (@{decode_json(<STDIN>)->{jobs}}) {
 			my $d = $j->{jobname} =~ /read/ ? "read" : "write";
-			printf "BENCH: %s %s %.1f %.2f\n", $fs, $j->{jobname},
-				$j->{$d}{bw} / 1024, $j->{$d}{lat_ns}{mean} / 1000;
+			printf "BENCH: %s %s %.1f %.2f minflt %d\n", $fs, $j->{jobname},
+				$j->{$d}{bw} / 1024, $j->{$d}{lat_ns}{mean} / 1000, $j->{minf};
 		}' $1 < $CL/tmp/fio.json
 }
 

@@ -44,17 +44,36 @@ out=$(ndctl create-namespace -m fsdax -M dev -s $FS_SIZE -n bench-ext4 -r region
 out=$(ndctl create-namespace -m devdax -M dev -s $FS_SIZE -n bench-dkfs -r region0 2>&1) ||
 	echo "BENCH-ERROR: namespace bench-dkfs (devdax -s $FS_SIZE): $(echo "$out" | tail -n 1)"
 
-# fio_job STACK NAME DEV RW BS: one fio dev-dax job, 5 s; prints MiB/s and
-# mean latency in microseconds.
-fio_job() {
-	cl fio --name=bench --ioengine=dev-dax --filename=/dev/$3 --rw=$4 --bs=$5 \
-		--size=128m --time_based --runtime=5 --ramp_time=1 --thread --iodepth=1 \
-		--direct=0 --numjobs=1 --norandommap --output-format=json --output=/tmp/fio.json \
-		> /dev/null 2>&1 || { echo "BENCH-ERROR: $1: fio $2 on /dev/$3"; return; }
-	dir=write; case $4 in *read) dir=read ;; esac
-	echo "BENCH: $1 $2 $(cl perl -MJSON::PP -e '
-		local $/; my $j = decode_json(<STDIN>)->{jobs}[0]{$ARGV[0]};
-		printf "%.1f %.2f", $j->{bw} / 1024, $j->{lat_ns}{mean} / 1000' $dir < $CL/tmp/fio.json)"
+# fio_run WHAT FIO-ARGS...: one fio run of the jobs FIO-ARGS name (each
+# --name=STACK.MEASURE, stonewalled: one after the other), 1 s of ramp
+# and one thread each; prints "BENCH: STACK MEASURE MIB/S LATENCY-US" per
+# job.  One run for many jobs: under emulation, starting fio and perl
+# from the clients' chroot costs seconds each time.
+fio_run() {
+	local what=$1
+	shift
+	cl fio --ramp_time=1 --time_based --thread --iodepth=1 --numjobs=1 --norandommap \
+		--output-format=json --output=/tmp/fio.json "$@" > /tmp/fio.out 2>&1 ||
+		{ echo "BENCH-ERROR: fio $what: $(tail -n 2 /tmp/fio.out | tr '\n' '|')"; return; }
+	cl perl -MJSON::PP -e '
+		local $/;
+		for my $j (@{decode_json(<STDIN>)->{jobs}}) {
+			my ($stack, $what) = split /\./, $j->{jobname}, 2;
+			my $d = $j->{"job options"}{rw} =~ /read/ ? "read" : "write";
+			printf "BENCH: %s %s %.1f %.2f\n", $stack, $what,
+				$j->{$d}{bw} / 1024, $j->{$d}{lat_ns}{mean} / 1000;
+		}' < $CL/tmp/fio.json
+}
+
+# fio_devdax STACK DEV: fio's dev-dax engine on /dev/DEV, 5 s per job.
+fio_devdax() {
+	local spec args=
+	for spec in randwrite-4k:randwrite:4k randread-4k:randread:4k write-2m:write:2m; do
+		set -- $1 $2 $(echo $spec | tr : ' ')
+		args="$args --name=$1.$3 --rw=$4 --bs=$5 --stonewall"
+	done
+	fio_run "dev-dax on /dev/$2 ($1)" --ioengine=dev-dax --filename=/dev/$2 --size=128m \
+		--runtime=5 --direct=0 $args
 }
 
 # measure STACK: every measurement on the three namespaces' devices.
@@ -68,11 +87,7 @@ measure() {
 		size=$(rd /sys/class/dax/$v/size)
 		[ -n "$size" ] || size=$(rd /sys/bus/dax/devices/$v/size)
 		echo "BENCH: $1 fault-$n $(/tests/bin/daxmap /dev/$v faults-timed $size) size $size"
-		if [ $n = 2m ]; then
-			fio_job $1 randwrite-4k $v randwrite 4k
-			fio_job $1 randread-4k $v randread 4k
-			fio_job $1 write-2m $v write 2m
-		fi
+		[ $n = 2m ] && fio_devdax $1 $v
 	done
 }
 
@@ -105,33 +120,26 @@ done
 
 # ---- the filesystems ----
 
-# fio_fs FS: fio's psync and mmap engines on a 256 MiB file of the
-# filesystem mounted at $CL/tmp/FS, one job after the other, 5 s each;
-# the file is laid out (written) before the first (overwrite=1), so every
-# job overwrites allocated blocks.  Prints one line per job: MiB/s, mean
-# latency in microseconds and the minor faults fio counted.
+# fio_fs FS...: fio's psync and mmap engines on a 256 MiB file of each
+# filesystem FS (mounted at $CL/tmp/FS), 3 s per job, the filesystems in
+# turn for each measure: for the host's load to weigh on both alike.  The
+# files are laid out (written) before a job's first run (overwrite=1), so
+# every job overwrites allocated blocks.
 fio_fs() {
-	local j
-	cl fio --filename=/tmp/$1/fio.dat --size=256m --overwrite=1 --time_based --runtime=5 \
-		--ramp_time=1 --thread --iodepth=1 --numjobs=1 --norandommap \
-		--output-format=json --output=/tmp/fio.json \
-		--name=randwrite-4k --ioengine=psync --rw=randwrite --bs=4k --stonewall \
-		--name=randread-4k --ioengine=psync --rw=randread --bs=4k --stonewall \
-		--name=write-1m --ioengine=psync --rw=write --bs=1m --stonewall \
-		--name=read-1m --ioengine=psync --rw=read --bs=1m --stonewall \
-		--name=mmap-randwrite-4k --ioengine=mmap --rw=randwrite --bs=4k --stonewall \
-		> /tmp/fio.out 2>&1 || { echo "BENCH-ERROR: $1: fio: $(tail -n 2 /tmp/fio.out | tr '\n' '|')"; return; }
-	cl perl -MJSON::PP -e '
-		local $/; my $fs = shift;
-		for my $j (@{decode_json(<STDIN>)->{jobs}}) {
-			my $d = $j->{jobname} =~ /read/ ? "read" : "write";
-			printf "BENCH: %s %s %.1f %.2f minflt %d\n", $fs, $j->{jobname},
-				$j->{$d}{bw} / 1024, $j->{$d}{lat_ns}{mean} / 1000, $j->{minf};
-		}' $1 < $CL/tmp/fio.json
+	local spec fs args=
+	[ -n "$FSES" ] || return
+	for spec in randwrite-4k:psync:randwrite:4k randread-4k:psync:randread:4k \
+		write-1m:psync:write:1m read-1m:psync:read:1m mmap-randwrite-4k:mmap:randwrite:4k; do
+		set -- $(echo $spec | tr : ' ')
+		for fs in $FSES; do
+			args="$args --name=$fs.$1 --filename=/tmp/$fs/fio.dat --ioengine=$2 --rw=$3 --bs=$4 --stonewall"
+		done
+	done
+	fio_run "on $FSES" --size=256m --overwrite=1 --runtime=3 $args
 }
 
-# fs_round FS DEV: make FS on /dev/DEV afresh, mount it, measure, unmount.
-fs_round() {
+# fs_make FS DEV: make FS on /dev/DEV afresh, mount it at $CL/tmp/FS.
+fs_make() {
 	local fs=$1 dev=$2 m=$CL/tmp/$1 out
 	mkdir -p $m
 	if [ $fs = ext4-dax ]; then
@@ -144,25 +152,50 @@ fs_round() {
 	fi
 	if [ $? != 0 ] || ! mounted $m; then
 		echo "BENCH-ERROR: $fs: cannot make or mount it on /dev/$dev: $(echo "$out" | tail -n 1)"
-		return
+		return 1
 	fi
-	fio_fs $fs
-	rm -f $m/fio.dat
-	# A 1 GiB file, fallocated, mapped, stored to: how much of it PMDs serve.
-	if set -- $(/tests/bin/dkfsbench pmd $m/big $((1024 * MB))) && [ "$1" = pmd ]; then
+}
+
+# fs_pmd FS: a 1 GiB file, fallocated, mapped, stored to: how much of it
+# PMDs serve, and how long it took.
+fs_pmd() {
+	local fs=$1
+	if set -- $(/tests/bin/dkfsbench pmd $CL/tmp/$1/big $((1024 * MB))) && [ "$1" = pmd ]; then
 		[ "${10}" = 1 ] || echo "BENCH-ERROR: $fs: statx does not call the file DAX"
 		echo "BENCH: $fs pmd $(($2 * 1000 / $4)) $(($8 / 1000)) chunks $2 of $4 faults $6"
 	else
 		echo "BENCH-ERROR: $fs: dkfsbench pmd failed"
 	fi
-	rm -f $m/big
-	mkdir $m/c
-	if set -- $(/tests/bin/dkfsbench create $m/c 3 20000) && [ "$1" = files ] && [ "$4" -gt 0 ]; then
+	rm -f $CL/tmp/$fs/big
+}
+
+# fs_create FS: files created, written and fsynced per second, 3 s.
+fs_create() {
+	local fs=$1
+	mkdir $CL/tmp/$1/c
+	if set -- $(/tests/bin/dkfsbench create $CL/tmp/$1/c 3 20000) && [ "$1" = files ] &&
+		[ "$4" -gt 0 ]; then
 		echo "BENCH: $fs create $(($2 * 1000000 / $4)) files $2 usec $4"
 	else
 		echo "BENCH-ERROR: $fs: dkfsbench create failed"
 	fi
-	umount $m || echo "BENCH-ERROR: $fs: umount failed"
+}
+
+# fs_round: both filesystems made afresh and mounted; each measure on
+# one, then on the other; unmounted.
+fs_round() {
+	local fs dev ok=
+	for fs in $FSES; do
+		dev=$KDEV
+		[ $fs = ext4-dax ] && dev=$PMEM
+		fs_make $fs $dev && ok="$ok $fs"
+	done
+	FSES=$ok
+	fio_fs
+	for fs in $FSES; do rm -f $CL/tmp/$fs/fio.dat; done
+	for fs in $FSES; do fs_pmd $fs; done
+	for fs in $FSES; do fs_create $fs; done
+	for fs in $FSES; do umount $CL/tmp/$fs || echo "BENCH-ERROR: $fs: umount failed"; done
 }
 
 # daxkit's dax_pmem again, the daxkitfs namespace's region with fsdax
@@ -187,8 +220,16 @@ modprobe daxkitfs || echo "BENCH-ERROR: modprobe daxkitfs failed"
 [ -n "$KDEV" ] && echo "BENCH: daxkitfs size $(rd /sys/bus/daxkit/devices/$KDEV/size) /dev/$KDEV"
 for round in $ROUND_LIST; do
 	[ "${DAXKIT_ONLY:-}" = devdax ] && break
-	[ -n "$PMEM" ] && fs_round ext4-dax $PMEM
-	[ -n "$KDEV" ] && fs_round daxkitfs $KDEV
+	# Which goes first alternates from round to round.
+	FSES=
+	if [ $((round % 2)) = 1 ]; then
+		[ -n "$PMEM" ] && FSES="$FSES ext4-dax"
+		[ -n "$KDEV" ] && FSES="$FSES daxkitfs"
+	else
+		[ -n "$KDEV" ] && FSES="$FSES daxkitfs"
+		[ -n "$PMEM" ] && FSES="$FSES ext4-dax"
+	fi
+	fs_round
 done
 modprobe -r daxkitfs dax_fs_helper
 clients_down

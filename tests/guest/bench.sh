@@ -120,18 +120,20 @@ done
 
 # ---- the filesystems ----
 
-# fio_fs FS...: fio's psync and mmap engines on a 256 MiB file of each
-# filesystem FS (mounted at $CL/tmp/FS), 3 s per job, the filesystems in
-# turn for each measure: for the host's load to weigh on both alike.  The
-# files are laid out (written) before a job's first run (overwrite=1), so
-# every job overwrites allocated blocks.
+# fio_fs: fio's psync and mmap engines on a 256 MiB file of each
+# filesystem of $FSES (mounted at $CL/tmp/FS), 3 s per job, each measure
+# on the filesystems in turn and back (A B B A): for the host's load,
+# which drifts, to weigh on both alike.  The files are laid out (written)
+# before a job's first run (overwrite=1), so every job overwrites
+# allocated blocks.
 fio_fs() {
-	local spec fs args=
+	local spec fs back= args=
 	[ -n "$FSES" ] || return
+	for fs in $FSES; do back="$fs $back"; done
 	for spec in randwrite-4k:psync:randwrite:4k randread-4k:psync:randread:4k \
 		write-1m:psync:write:1m read-1m:psync:read:1m mmap-randwrite-4k:mmap:randwrite:4k; do
 		set -- $(echo $spec | tr : ' ')
-		for fs in $FSES; do
+		for fs in $FSES $back; do
 			args="$args --name=$fs.$1 --filename=/tmp/$fs/fio.dat --ioengine=$2 --rw=$3 --bs=$4 --stonewall"
 		done
 	done
@@ -162,7 +164,7 @@ fs_pmd() {
 	local fs=$1
 	if set -- $(/tests/bin/dkfsbench pmd $CL/tmp/$1/big $((1024 * MB))) && [ "$1" = pmd ]; then
 		[ "${10}" = 1 ] || echo "BENCH-ERROR: $fs: statx does not call the file DAX"
-		echo "BENCH: $fs pmd $(($2 * 1000 / $4)) $(($8 / 1000)) chunks $2 of $4 faults $6"
+		echo "BENCH: $fs pmd $(awk -v p=$2 -v c=$4 'BEGIN { printf "%.1f", p * 100 / c }') $(($8 / 1000)) chunks $2 of $4 faults $6"
 	else
 		echo "BENCH-ERROR: $fs: dkfsbench pmd failed"
 	fi
@@ -220,6 +222,7 @@ modprobe daxkitfs || echo "BENCH-ERROR: modprobe daxkitfs failed"
 [ -n "$KDEV" ] && echo "BENCH: daxkitfs size $(rd /sys/bus/daxkit/devices/$KDEV/size) /dev/$KDEV"
 for round in $ROUND_LIST; do
 	[ "${DAXKIT_ONLY:-}" = devdax ] && break
+	echo "BENCH-ROUND: $round"
 	# Which goes first alternates from round to round.
 	FSES=
 	if [ $((round % 2)) = 1 ]; then

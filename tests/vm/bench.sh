@@ -45,15 +45,16 @@ grep '^BENCH-ERROR' <<< "$res" >&2 || true
 [ $rc = 0 ] || log "the VM exited with $rc; its console log is $out/bench.log"
 accel=$(qemu_accel "$kimg/vmlinuz")
 awk -v accel="${accel:-(no accelerator)}" -v kver="$KVER" -v name="$name" '
-	$1 == "BENCH:" { n = ++cnt[$2, $3]; v[$2, $3, n] = $0 }
-	# Field i of the median run of a measurement (the runs sorted by field i).
+	$1 == "BENCH-ROUND:" { rnd = $2; if (rnd > nrnd) nrnd = rnd }
+	$1 == "BENCH:" { n = ++cnt[$2, $3]; v[$2, $3, n] = $0; vr[$2, $3, n] = rnd }
+	# The median of field i over the runs of a measurement.
 	function f(stack, what, i,   k, m, j, t, a, x) {
 		m = cnt[stack, what]
 		if (!m) return ""
 		for (k = 1; k <= m; k++) { split(v[stack, what, k], a, " "); x[k] = a[i] + 0 }
 		for (k = 2; k <= m; k++)
 			for (j = k; j > 1 && x[j - 1] > x[j]; j--) { t = x[j]; x[j] = x[j - 1]; x[j - 1] = t }
-		return x[int((m + 1) / 2)]
+		return m % 2 ? x[(m + 1) / 2] : (x[m / 2] + x[m / 2 + 1]) / 2
 	}
 	# A row: the figure of stack A (the reference) and of stack B, and B
 	# against A, higher better for B (higher: B / A; else A / B).
@@ -71,13 +72,32 @@ awk -v accel="${accel:-(no accelerator)}" -v kver="$KVER" -v name="$name" '
 			s / align, t, d, (t == "" || d == "") ? "n/a" : sprintf("%.2f", d == t ? 1 : t / d)
 		row("time to touch the " n " device", "fault-" n, 7, 0, "us")
 	}
-	# The PMD share row: per mille in the BENCH line, shown in per cent.
-	function prow(label,   t, d, r) {
-		t = f(A, "pmd", 4); d = f(B, "pmd", 4)
-		if (t == "" || d == "") { printf "| %s | %s | %s | n/a |\n", label, t, d; return }
-		r = t ? sprintf("%.2f", d / t) : (d ? "inf" : "1.00")
-		printf "| %s | %.1f %% (%d faults) | %.1f %% (%d faults) | %s |\n", label,
-			t / 10, f(A, "pmd", 11), d / 10, f(B, "pmd", 11), r
+	# The mean of field i of a measurement in round r ("" if none).
+	function rmean(stack, what, i, r,   k, a, sum, m) {
+		for (k = 1; k <= cnt[stack, what]; k++)
+			if (vr[stack, what, k] == r) { split(v[stack, what, k], a, " "); sum += a[i]; m++ }
+		return m ? sum / m : ""
+	}
+	# A row of the filesystem table: the medians of stack A (the
+	# reference) and of stack B; the ratio of B against A (higher better
+	# for B) in each round, where both were measured back to back, and
+	# the median of those.
+	function prow(label, what, i, higher, unit, fmt,   t, d, r, ta, da, x, m, k, j, y, list) {
+		t = f(A, what, i); d = f(B, what, i)
+		if (t == "" || d == "") { printf "| %s | %s | %s | n/a | |\n", label, t, d; return }
+		m = 0; list = ""
+		for (r = 1; r <= nrnd; r++) {
+			ta = rmean(A, what, i, r); da = rmean(B, what, i, r)
+			if (ta == "" || da == "") continue
+			if (higher) x[++m] = ta ? da / ta : (da ? 999 : 1)
+			else x[++m] = da ? ta / da : (ta ? 999 : 1)
+			list = list sprintf(" %.2f", x[m])
+		}
+		for (k = 2; k <= m; k++)
+			for (j = k; j > 1 && x[j - 1] > x[j]; j--) { y = x[j]; x[j] = x[j - 1]; x[j - 1] = y }
+		if (unit != "") unit = " " unit
+		printf "| %s | " fmt "%s | " fmt "%s | %s |%s |\n", label, t, unit, d, unit,
+			m ? sprintf("%.2f", m % 2 ? x[(m + 1) / 2] : (x[m / 2] + x[m / 2 + 1]) / 2) : "n/a", list
 	}
 	END { devdax(); fs() }
 	function devdax(   rounds) {
@@ -102,21 +122,23 @@ awk -v accel="${accel:-(no accelerator)}" -v kver="$KVER" -v name="$name" '
 	function fs() {
 		A = "ext4-dax"; B = "daxkitfs"
 		if (!cnt[A, "create"] && !cnt[B, "create"]) return
-		printf "daxkitfs against ext4 -o dax, %s (%s), %d and %d MiB devices on one NVDIMM, one boot, medians of %d alternating rounds, QEMU %s\n",
-			kver, name, f(A, "size", 4) / 1048576, f(B, "size", 4) / 1048576, cnt[B, "create"] + 0, accel
-		print "| measure | ext4 -o dax | daxkitfs | ratio (higher: daxkitfs better) |"
-		print "|---|---|---|---|"
-		row("fio psync 4 KiB random read (higher better)", "randread-4k", 4, 1, "MiB/s")
-		row("fio psync 4 KiB random write (higher better)", "randwrite-4k", 4, 1, "MiB/s")
-		row("fio psync 1 MiB sequential read (higher better)", "read-1m", 4, 1, "MiB/s")
-		row("fio psync 1 MiB sequential write (higher better)", "write-1m", 4, 1, "MiB/s")
-		row("fio mmap 4 KiB random write (higher better)", "mmap-randwrite-4k", 4, 1, "MiB/s")
-		row("files created, 4 KiB written, fsynced (higher better)", "create", 4, 1, "files/s")
-		prow("share of a mapped 1 GiB file served by PMDs (higher better)")
-		row("time to fallocate and store to every page of it (lower better)", "pmd", 5, 0, "ms")
+		printf "daxkitfs against ext4 -o dax, %s (%s), %d and %d MiB devices on one NVDIMM, one boot, %d rounds, QEMU %s\n",
+			kver, name, f(A, "size", 4) / 1048576, f(B, "size", 4) / 1048576, nrnd, accel
+		print "| measure | ext4 -o dax | daxkitfs | ratio | per round |"
+		print "|---|---|---|---|---|"
+		prow("fio psync 4 KiB random read (higher better)", "randread-4k", 4, 1, "MiB/s", "%.1f")
+		prow("fio psync 4 KiB random write (higher better)", "randwrite-4k", 4, 1, "MiB/s", "%.1f")
+		prow("fio psync 1 MiB sequential read (higher better)", "read-1m", 4, 1, "MiB/s", "%.1f")
+		prow("fio psync 1 MiB sequential write (higher better)", "write-1m", 4, 1, "MiB/s", "%.1f")
+		prow("fio mmap 4 KiB random write (higher better)", "mmap-randwrite-4k", 4, 1, "MiB/s", "%.1f")
+		prow("files created, 4 KiB written, fsynced (higher better)", "create", 4, 1, "files/s", "%d")
+		prow("share of a mapped 1 GiB file PMDs serve (higher better)", "pmd", 4, 1, "%", "%.1f")
+		prow("faults storing to every page of it (lower better)", "pmd", 11, 0, "", "%d")
+		prow("time to fallocate it and store to every page (lower better)", "pmd", 5, 0, "ms", "%d")
 		print ""
-		print "ratio: daxkitfs / ext4-dax for rates and shares, ext4-dax / daxkitfs for times:"
-		print "above 1.00 daxkitfs is better on every row"
+		print "Values: medians of every run.  ratio: daxkitfs against ext4-dax, higher is better for daxkitfs"
+		print "(rates and shares: daxkitfs / ext4-dax; faults and times: ext4-dax / daxkitfs), the median of"
+		print "the per-round ratios; in each round both were measured back to back (fio: A B B A per measure)."
 	}' <<< "$res"
 if splats=$(klog_splats "$out/bench.log"); then
 	echo "BENCH-ERROR: the guest kernel log has a splat: $(echo "$splats" | head -n 3 | tr '\n' '|')" >&2

@@ -2,21 +2,22 @@
 # SPDX-License-Identifier: GPL-2.0
 # Usage: bench.sh [NAME]   (`make bench`; NAME a kernel of the matrix, 6.1
 # by default)
-# In one boot, on the same devdax namespaces of a 3 GiB emulated NVDIMM,
-# the in-tree stack and daxkit, three rounds each, alternating
-# (tests/guest/bench.sh): fio's dev-dax engine (4 KiB random write and
-# read, 2 MiB sequential write; 5 s each, one thread) and the faults and
-# time to touch a whole device at 4K, 2M and 1G alignment.  Then, in the
-# same boot, on two 1.5 GiB namespaces of the same NVDIMM (6 GiB now),
-# daxkitfs on a daxkit device against ext4 -o dax on an in-tree fsdax
-# namespace, three rounds each, alternating: fio's psync engine (4 KiB
-# random write and read, 1 MiB sequential write and read), its mmap
-# engine (4 KiB random write), files created, written (4 KiB) and fsynced
-# per second, and the share of a mapped 1 GiB file that PMDs serve.
-# Prints two tables with the median of each figure and the ratio per
-# row.  Figures, never a verdict: it does not fail on speed (only on a
-# kernel splat).  Under software emulation (no KVM) the absolute figures
-# are the emulator's; the ratios are what to read.
+# In one boot over a 6 GiB emulated NVDIMM (tests/guest/bench.sh):
+# - on the same devdax namespaces, the in-tree stack and daxkit, three
+#   rounds, alternating: fio's dev-dax engine (4 KiB random write and
+#   read, 2 MiB sequential write; 5 s each, one thread) and the faults
+#   and time to touch a whole device at 4K, 2M and 1G alignment;
+# - on two 1.5 GiB namespaces, daxkitfs on a daxkit device against ext4
+#   -o dax on an in-tree fsdax namespace, both made afresh in each of
+#   three rounds and measured back to back: fio's psync engine (4 KiB
+#   random read and write, 1 MiB sequential read and write) and mmap
+#   engine (4 KiB random write), files created, written and fsynced per
+#   second, and the share of a mapped 1 GiB file that PMDs serve.
+# Prints two tables: medians, and the ratio per row (for the filesystems
+# the median of the per-round ratios, each round's shown).  Figures,
+# never a verdict: it does not fail on speed (only on a kernel splat).
+# Under software emulation (no KVM) the absolute figures are the
+# emulator's; the ratios are what to read.
 # DAXKIT_GUEST_ARGS="daxkit.only=devdax" (or fs) runs one part,
 # "daxkit.rounds=N" N rounds.
 set -euo pipefail

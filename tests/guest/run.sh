@@ -4,7 +4,9 @@
 . /tests/lib.sh
 for t in /tests/t_${DAXKIT_ONLY:-}*.sh; do
 	echo "== $(basename "$t")"
+	start=$(date +%s)
 	sh "$t" || echo "RESULT: FAIL $(basename "$t" .sh): exited $?"
+	echo "NOTE: $(basename "$t") took $(( $(date +%s) - start )) s"
 	# Each test file leaves no daxkit module behind.
 	left=$(awk '$1 ~ /^(dax_(core|dev|pmem|fs_helper)|daxkitfs)$/ { print $1 }' /proc/modules)
 	if [ -n "$left" ]; then

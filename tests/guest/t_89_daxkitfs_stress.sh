@@ -34,6 +34,12 @@ fi
 fresh() {
 	mkfs.daxkitfs -q -f $D && mount -t daxkitfs $D "$1"
 }
+B=/sys/bus/daxkit
+# resize BYTES: daxkit0.0 made BYTES long.
+resize() {
+	echo daxkit0.0 > $B/drivers/dax_dev/unbind && echo $1 > $B/devices/daxkit0.0/size &&
+		echo daxkit0.0 > $B/drivers/dax_dev/bind && wait_for $D
+}
 # fsck_clean TEST: unmount $M, fsck -n must find nothing.
 fsck_clean() {
 	local out
@@ -78,12 +84,14 @@ rm -f $M/fsx $M/fsx-big
 fsck_clean dkfs-fsck-after-fsx
 
 # ---- fio verify over a full filesystem ----
+# On daxkit0.0 cut to 96 MiB (fio's time is its size); what follows
+# mounts a fresh filesystem on whatever size it has.
 if [ "${DAXKIT_CLIENTS:-none}" = none ]; then
 	echo "NOTE: t_89: no clients on this lane: no fio"
 elif ! clients_up; then
 	fail dkfs-fio-setup "cannot mount the $DAXKIT_CLIENTS clients over 9p"
-elif ! fresh $CL/mnt; then
-	fail dkfs-fio-setup "mkfs or mount on $CL/mnt failed"
+elif ! resize $((96 * MB)) || ! fresh $CL/mnt; then
+	fail dkfs-fio-setup "resize to 96 MiB, mkfs or mount on $CL/mnt failed"
 else
 	# Three files of a third of the free space each, less 1 MiB for the
 	# directory and extent blocks: the filesystem is full after them.
@@ -174,12 +182,6 @@ expect dkfs-poison-cleared-page-maps "value 0x5a5a5a5a5a5a5a5a" "$($BIN/daxmap $
 fsck_clean dkfs-fsck-after-poison
 
 # ---- a device too small, then the mount fuzzer ----
-B=/sys/bus/daxkit
-# resize BYTES: daxkit0.0 made BYTES long.
-resize() {
-	echo daxkit0.0 > $B/drivers/dax_dev/unbind && echo $1 > $B/devices/daxkit0.0/size &&
-		echo daxkit0.0 > $B/drivers/dax_dev/bind && wait_for $D
-}
 t=dkfs-mkfs-refuses-too-small-device
 if ! resize $((2 * MB)); then
 	fail $t "cannot make daxkit0.0 2 MiB"

@@ -93,44 +93,51 @@ elif ! clients_up; then
 elif ! resize $((96 * MB)) || ! fresh $CL/mnt; then
 	fail dkfs-fio-setup "resize to 96 MiB, mkfs or mount on $CL/mnt failed"
 else
-	# Three files of a third of the free space each, less 1 MiB for the
-	# directory and extent blocks: the filesystem is full after them.
+	# Three files of a third of the free space each, less 2 MiB (an
+	# allocation's last 2 MiB run, directory and extent blocks), then a
+	# file that takes the rest: the files are verified again with the
+	# filesystem full, and after a remount.
 	set -- $($BIN/dkfsops statfs $CL/mnt)
-	each=$(( (($2 * 4096) / 3 - MB) / MB * MB ))
-	echo "NOTE: t_89: fio: three files of $((each / MB)) MiB, $(($2 * 4096 / MB)) MiB free"
-	for e in psync mmap libaio; do
-		t=dkfs-fio-verify-$e
-		extra=
+	each=$(( (($2 * 4096) / 3 - 2 * MB) / 65536 * 65536 ))
+	echo "NOTE: t_89: fio: three files of $((each / 1024)) KiB, $(($2 * 4096 / 1024)) KiB free"
+	# fio_job ENGINE [ARGS...]: fio on /mnt/ENGINE (crc32c), terse.
+	fio_job() {
+		local e=$1 extra=
+		shift
 		[ $e = libaio ] && extra="--direct=1 --iodepth=8"
 		# shellcheck disable=SC2086
-		if out=$(cl fio --name=$t --filename=/mnt/$e --ioengine=$e $extra \
+		cl fio --name=dkfs-fio-$e --filename=/mnt/$e --ioengine=$e $extra \
 			--rw=randwrite --bs=64k --size=$each --verify=crc32c \
-			--do_verify=1 --verify_fatal=1 --output-format=terse 2>&1) &&
-			! echo "$out" | grep -qi 'verify.*bad\|error'; then
+			--verify_fatal=1 --output-format=terse "$@" 2>&1
+	}
+	for e in psync mmap libaio; do
+		t=dkfs-fio-verify-$e
+		if out=$(fio_job $e --do_verify=1) && ! echo "$out" | grep -qi 'verify.*bad\|error'; then
 			pass $t
 		else
 			fail $t "$(echo "$out" | tail -n 3 | tr '\n' '|')"
 		fi
 	done
-	set -- $($BIN/dkfsops statfs $CL/mnt)
-	t=dkfs-fio-filled-the-filesystem
-	if [ "$2" -lt 512 ]; then pass $t; else fail $t "$(($2 * 4096 / MB)) MiB still free"; fi
 	t=dkfs-full-write-enospc
-	out=$(dd if=/dev/zero of=$CL/mnt/more bs=$MB count=8 2>&1)
+	out=$(dd if=/dev/zero of=$CL/mnt/rest bs=65536 2>&1)
 	case "$out" in
 	*"No space left"*) pass $t ;;
-	*) fail $t "writing 8 MiB to a full filesystem: $(echo "$out" | tr '\n' '|')" ;;
+	*) fail $t "writing until the filesystem is full: $(echo "$out" | tr '\n' '|')" ;;
 	esac
-	rm -f $CL/mnt/more
-	t=dkfs-fio-files-intact-after-remount
+	set -- $($BIN/dkfsops statfs $CL/mnt)
+	t=dkfs-fio-filled-the-filesystem
+	if [ "$2" -lt 16 ]; then pass $t; else fail $t "$2 blocks still free"; fi
+	# verify_all TEST: the three files read back as fio wrote them.
+	verify_all() {
+		local e out bad=
+		for e in psync mmap libaio; do
+			out=$(fio_job $e --verify_only=1) || bad="$bad $e: $(echo "$out" | tail -n 2 | tr '\n' '|')"
+		done
+		if [ -z "$bad" ]; then pass $1; else fail $1 "$bad"; fi
+	}
+	verify_all dkfs-fio-files-intact-on-full-filesystem
 	umount $CL/mnt && mount -t daxkitfs $D $CL/mnt
-	if out=$(cl fio --name=$t --filename=/mnt/psync --ioengine=psync --rw=randwrite \
-		--bs=64k --size=$each --verify=crc32c --verify_only=1 --verify_fatal=1 \
-		--output-format=terse 2>&1); then
-		pass $t
-	else
-		fail $t "$(echo "$out" | tail -n 3 | tr '\n' '|')"
-	fi
+	verify_all dkfs-fio-files-intact-after-remount
 	umount $CL/mnt
 	t=dkfs-fsck-after-fio
 	if out=$(fsck.daxkitfs -n $D 2>&1); then pass $t; else fail $t "$(echo "$out" | tail -n 5 | tr '\n' '|')"; fi

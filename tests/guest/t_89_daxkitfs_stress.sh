@@ -2,12 +2,13 @@
 # daxkitfs under load (issue 18), on the legacy range served with fsdax
 # pages (dax_pmem fsdax=0), after t_88's file operations:
 #  - dkfsx (tests/guest/src/dkfsx.c), 100,000 random operations checked
-#    against a copy in memory (25,000 on the debug lane), then a tenth more on a larger file (up to
-#    4 MiB, so 2 MiB extents) with O_DIRECT reopens; seeded from the
-#    clock, the seed printed for replay;
+#    against a copy in memory (25,000 on the debug lane), then a tenth as
+#    many on a larger file (up to 4 MiB, so 2 MiB extents) with O_DIRECT
+#    reopens; seeded from the clock, the seed printed for replay;
 #  - fio verify (crc32c) with the psync, mmap and libaio (O_DIRECT) engines,
-#    one file each, together filling the filesystem (the lane's fio, from
-#    its suite's chroot; the debug lane has none);
+#    one file each, on a 96 MiB filesystem, then a file that takes the
+#    rest, and the three verified again full and after a remount (the
+#    lane's fio, from its suite's chroot; the debug lane has none);
 #  - 8 threads writing, truncating, punching, mapping and renaming for a
 #    bounded time (tests/guest/src/dkfsconc.c), then fsck;
 #  - a poisoned page of a file: the process mapping it gets SIGBUS with

@@ -8,7 +8,7 @@
 #  - fio verify (crc32c) with the psync, mmap and libaio (O_DIRECT) engines,
 #    one file each, on a 96 MiB filesystem, then a file that takes the
 #    rest, and the three verified again full and after a remount (the
-#    lane's fio, from its suite's chroot; the debug lane has none);
+#    lane's fio, from its suite's chroot);
 #  - 8 threads writing, truncating, punching, mapping and renaming for a
 #    bounded time (tests/guest/src/dkfsconc.c), then fsck;
 #  - a poisoned page of a file: the process mapping it gets SIGBUS with

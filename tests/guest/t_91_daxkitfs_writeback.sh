@@ -11,8 +11,8 @@
 # no fsync yet are not (the check fails without fsync); a second fsync has
 # nothing left to write back.  Pages only read are counted, not checked:
 # some kernels' fs/dax.c (6.1's) marks the entry of a read fault dirty
-# too.  Kernels without kprobe events (the debug
-# lane's) or without the tracepoint get a NOTE and no result.
+# too.  Kernels without kprobe events or without the tracepoint get a
+# NOTE and no result.
 . /tests/lib.sh
 
 D=/dev/daxkit0.0

@@ -49,17 +49,13 @@ fi
 # likewise t_89's dkfsx operations (100,000, issue 18), and the guest's
 # time limit is longer there.
 rounds=10000 fsxops=100000 limit=900
-[ "$name" = debug ] && rounds=3000 fsxops=25000 limit=1500
+[ "$name" = debug ] && rounds=3000 fsxops=25000 limit=2400
 export DAXKIT_GUEST_ARGS="${DAXKIT_GUEST_ARGS:-} daxkit.pud=$pud daxkit.rounds=$rounds daxkit.fsxops=$fsxops"
 # The clients (fio, daxctl, PMDK) of the lane's suite, from its own
-# packages (t_80); the debug lane's small kernel has no 9p to reach them.
-if [ "$name" = debug ]; then
-	export DAXKIT_GUEST_ARGS="$DAXKIT_GUEST_ARGS daxkit.clients=none"
-else
-	DAXKIT_CLIENTS=$("$DAXKIT_SRC/tests/vm/clients.sh" "$SUITE")
-	export DAXKIT_CLIENTS
-	export DAXKIT_GUEST_ARGS="$DAXKIT_GUEST_ARGS daxkit.clients=$SUITE"
-fi
+# packages (t_80, t_89), reached over 9p.
+DAXKIT_CLIENTS=$("$DAXKIT_SRC/tests/vm/clients.sh" "$SUITE")
+export DAXKIT_CLIENTS
+export DAXKIT_GUEST_ARGS="$DAXKIT_GUEST_ARGS daxkit.clients=$SUITE"
 # The lane's own NVDIMM, empty at the start: the reboot boot reads what the
 # suite's boot left on it.
 export DAXKIT_NVDIMM=$out/nvdimm.img

@@ -33,9 +33,8 @@ chmod 755 "$root"
 # The kernel's own modules a test needs, with their dependencies.
 KERNEL_MODULES="nfit nd_pmem nd_e820 nd_btt libnvdimm device_dax kmem hwpoison_inject dax_pmem
 	virtio_pci virtio_pmem"
-# Where the kernel has them: 9p, to reach the clients (t_80; the debug
-# lane's small kernel has none and runs no clients); ext4, for `make
-# bench`'s ext4 -o dax.
+# Where the kernel has them: 9p, to reach the clients (t_80, t_89's
+# fio); ext4, for `make bench`'s ext4 -o dax.
 OPTIONAL_MODULES="9p 9pnet_virtio ext4"
 
 mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,run,mnt,etc,lib/modules/"$kver"/updates}

@@ -97,7 +97,8 @@ static u64 daxkit_ranges_size(struct daxkit_dev *ddev)
 	return size;
 }
 
-static u64 daxkit_dev_size(struct daxkit_dev *ddev)
+/* The device's size; its region's lock held. */
+u64 daxkit_dev_size(struct daxkit_dev *ddev)
 {
 	lockdep_assert_held(&ddev->region->lock);
 	return daxkit_ranges_size(ddev);
@@ -443,13 +444,16 @@ static struct daxkit_dev *attr_to_ddev(struct device *dev)
 
 /*
  * Lock a device and its region for a change through sysfs.  Fails with
- * -EBUSY while a driver is bound and -ENXIO once it is being deleted.
+ * -EBUSY while a driver is bound or another device of the region has lent
+ * its memory to the kernel (lend.c), and -ENXIO once it is being deleted.
  */
 static int daxkit_dev_lock_for_change(struct daxkit_dev *ddev)
 {
+	struct daxkit_region *region = ddev->region;
+
 	device_lock(&ddev->dev);
-	mutex_lock(&ddev->region->lock);
-	if (ddev->dead || ddev->dev.driver) {
+	mutex_lock(&region->lock);
+	if (ddev->dead || ddev->dev.driver || (region->lent && region->lent != ddev)) {
 		int rc = ddev->dead ? -ENXIO : -EBUSY;
 
 		mutex_unlock(&ddev->region->lock);
@@ -676,9 +680,15 @@ static const struct device_type daxkit_dev_type = {
 
 /* ---- the bus ---- */
 
-static int daxkit_bus_match(struct device *dev, DAXKIT_BUS_MATCH_DRV_CONST struct device_driver *drv)
+/* Whether @dev is a daxkit device (not one of its mappingN children). */
+bool daxkit_is_dev(struct device *dev)
 {
 	return dev->type == &daxkit_dev_type;
+}
+
+static int daxkit_bus_match(struct device *dev, DAXKIT_BUS_MATCH_DRV_CONST struct device_driver *drv)
+{
+	return daxkit_is_dev(dev) && daxkit_byid_match(dev, drv);
 }
 
 static int daxkit_bus_uevent(DAXKIT_BUS_UEVENT_DEV_CONST struct device *dev,
@@ -702,10 +712,12 @@ static int daxkit_bus_probe(struct device *dev)
 	mutex_lock(&region->lock);
 	rc = (ddev->dead || !daxkit_dev_size(ddev)) ? -ENXIO : 0;
 	mutex_unlock(&region->lock);
+	ddev->probe_rc = rc;
 	if (rc)
 		return rc;
 	dax_core_revive(ddev->dcore);
 	rc = ddrv->probe ? ddrv->probe(ddev) : 0;
+	ddev->probe_rc = rc;
 	if (rc) {
 		dax_core_kill(ddev->dcore);
 		return rc;
@@ -730,7 +742,7 @@ static DAXKIT_BUS_REMOVE_RET daxkit_bus_remove(struct device *dev)
 	DAXKIT_BUS_REMOVE_RETURN;
 }
 
-static struct bus_type dax_core_bus_type = {
+struct bus_type dax_core_bus_type = {
 	.name = "daxkit",
 	.match = daxkit_bus_match,
 	.uevent = daxkit_bus_uevent,
@@ -760,7 +772,9 @@ DAXKIT_EXPORT(dax_core_driver_register);
  */
 void dax_core_driver_unregister(struct dax_core_driver *ddrv)
 {
+	daxkit_byid_remove_files(&ddrv->drv);
 	driver_unregister(&ddrv->drv);
+	daxkit_byid_forget(&ddrv->drv);
 	ddrv->drv.bus = NULL;
 }
 DAXKIT_EXPORT(dax_core_driver_unregister);
@@ -1075,6 +1089,7 @@ static void daxkit_dev_unregister(struct daxkit_dev *ddev)
 	}
 	mutex_unlock(&region->lock);
 	device_del(&ddev->dev);
+	daxkit_byid_dev_gone(dev_name(&ddev->dev));
 	/* Unbound now: no cdev has the view's number any more, it may go. */
 	daxkit_view_del(ddev);
 	daxkit_dev_drop_ranges(ddev);

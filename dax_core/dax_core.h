@@ -69,6 +69,10 @@ struct daxkit_range {
  * @view_id: R of its devices' names in class "dax" (dax<R>.<n>), or -1
  *	when they are not shown there (view.c)
  * @view_first: n of device 0 there
+ * @mem_ops: how the provider lends the memory, or NULL when it cannot
+ * @mem_data: what @mem_ops are given
+ * @lent: the device whose driver has the region's memory as System RAM,
+ *	or NULL; no other device of the region may change meanwhile
  */
 struct daxkit_region {
 	int id;
@@ -91,6 +95,9 @@ struct daxkit_region {
 	bool poison_seen;
 	int view_id;
 	int view_first;
+	const struct dax_core_memory_ops *mem_ops;
+	void *mem_data;
+	struct daxkit_dev *lent;
 };
 
 /**
@@ -106,6 +113,7 @@ struct daxkit_region {
  * @node: its place in the region's list
  * @view: its device in class "dax", or NULL (view.c)
  * @view_key: which name @view holds (view.c)
+ * @probe_rc: what the last probe of a driver returned (byid.c reports it)
  */
 struct daxkit_dev {
 	struct device dev;
@@ -119,9 +127,19 @@ struct daxkit_dev {
 	struct list_head node;
 	struct device *view;
 	int view_key;
+	int probe_rc;
 };
 
 extern dev_t dax_core_devt;
+extern struct bus_type dax_core_bus_type;
+bool daxkit_is_dev(struct device *dev);
+u64 daxkit_dev_size(struct daxkit_dev *ddev);
+
+/* byid.c: drivers that bind only the devices named to them */
+int daxkit_byid_match(struct device *dev, const struct device_driver *drv);
+void daxkit_byid_remove_files(struct device_driver *drv);
+void daxkit_byid_forget(struct device_driver *drv);
+void daxkit_byid_dev_gone(const char *name);
 int dax_core_minor_get(void);
 void dax_core_minor_put(int minor);
 

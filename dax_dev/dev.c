@@ -22,6 +22,7 @@
 #include <linux/uio.h>
 #include <daxkit/core.h>
 #include <daxkit/compat_mm.h>
+#include "dax_dev.h"
 
 static struct daxkit_dev *vmf_to_ddev(struct vm_fault *vmf)
 {
@@ -519,18 +520,25 @@ static int __init dax_dev_init(void)
 	rc = dax_core_abi_check(KBUILD_MODNAME);
 	if (rc)
 		return rc;
-	return dax_core_driver_register(&dax_dev_driver);
+	rc = dax_core_driver_register(&dax_dev_driver);
+	if (rc)
+		return rc;
+	rc = dax_kmem_init();
+	if (rc)
+		dax_core_driver_unregister(&dax_dev_driver);
+	return rc;
 }
 
 static void __exit dax_dev_exit(void)
 {
+	dax_kmem_exit();
 	dax_core_driver_unregister(&dax_dev_driver);
 }
 
 module_init(dax_dev_init);
 module_exit(dax_dev_exit);
 MODULE_AUTHOR("daxkit developers");
-MODULE_DESCRIPTION("daxkit: mappable character devices over persistent memory");
+MODULE_DESCRIPTION("daxkit: mappable character devices over persistent memory, or its memory as System RAM");
 MODULE_LICENSE("GPL");
 MODULE_VERSION(DAXKIT_MODULE_VERSION);
 MODULE_INFO(daxkit_abi, DAX_CORE_ABI_WANTED_STR);

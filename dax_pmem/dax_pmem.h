@@ -23,6 +23,7 @@ struct platform_device;
  * @id: the daxkit region id (daxkit<id>.N)
  * @claim: our claim on the data in /proc/iomem
  * @mapped: @pgmap's pages exist
+ * @nid: the node of @pgmap's struct pages
  * @async: the media is not synchronous (virtio-pmem): writes need the
  *	provider's flush to be durable, and the region refuses MAP_SYNC
  * @fsdax: @pgmap's pages are MEMORY_DEVICE_FS_DAX, order 0 (fsdax=)
@@ -47,6 +48,7 @@ struct dax_pmem_range {
 	int id;
 	struct resource *claim;
 	bool mapped;
+	int nid;
 	bool async;
 	bool fsdax;
 	int (*persist)(void *persist_data);

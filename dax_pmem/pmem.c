@@ -297,11 +297,53 @@ int dax_pmem_range_pages(struct dax_pmem_range *r, struct device *parent,
 	void *kaddr;
 	int rc;
 
-	rc = dax_pmem_map(r, dev_to_node(parent), &kaddr);
+	r->nid = dev_to_node(parent);
+	rc = dax_pmem_map(r, r->nid, &kaddr);
 	if (rc)
 		return rc;
 	return dax_pmem_range_serve(r, parent, target_node, kaddr);
 }
+
+/*
+ * System-ram mode borrows the memory (dax_core's lend.c): the pages and
+ * the claim go, so that the range can be hot-added, and the module stays
+ * until the memory is back.
+ */
+static int dax_pmem_lend(void *data)
+{
+	struct dax_pmem_range *r = data;
+
+	if (!try_module_get(THIS_MODULE))
+		return -ENODEV;
+	memunmap_pages(&r->pgmap);
+	r->mapped = false;
+	release_mem_region(r->start, r->size);
+	r->claim = NULL;
+	return 0;
+}
+
+static int dax_pmem_reclaim(void *data, void **kaddr)
+{
+	struct dax_pmem_range *r = data;
+	int rc;
+
+	r->claim = request_mem_region(r->start, r->size, "daxkit");
+	if (!r->claim)
+		return -EBUSY;
+	rc = dax_pmem_map(r, r->nid, kaddr);
+	if (rc) {
+		release_mem_region(r->start, r->size);
+		r->claim = NULL;
+		return rc;
+	}
+	module_put(THIS_MODULE);
+	return 0;
+}
+
+static const struct dax_core_memory_ops dax_pmem_memory_ops = {
+	.lend = dax_pmem_lend,
+	.reclaim = dax_pmem_reclaim,
+};
 
 /**
  * dax_pmem_range_start() - serve a range: claim, struct pages, region, device
@@ -310,7 +352,8 @@ int dax_pmem_range_pages(struct dax_pmem_range *r, struct device *parent,
  * @target_node: the NUMA node the memory would be onlined to
  *
  * Claims the data in /proc/iomem as "daxkit", then as
- * dax_pmem_range_pages().
+ * dax_pmem_range_pages(); the region can lend its memory to system-ram
+ * mode.
  *
  * Return: 0, -EBUSY when another driver holds part of the data, or the
  * errno of the step that failed.  Whatever was done is undone by
@@ -319,10 +362,15 @@ int dax_pmem_range_pages(struct dax_pmem_range *r, struct device *parent,
 int dax_pmem_range_start(struct dax_pmem_range *r, struct device *parent,
 			 int target_node)
 {
+	int rc;
+
 	r->claim = request_mem_region(r->start, r->size, "daxkit");
 	if (!r->claim)
 		return -EBUSY;
-	return dax_pmem_range_pages(r, parent, target_node);
+	rc = dax_pmem_range_pages(r, parent, target_node);
+	if (!rc)
+		dax_core_region_set_memory_ops(r->region, &dax_pmem_memory_ops, r);
+	return rc;
 }
 
 /**
@@ -385,7 +433,7 @@ static int dax_pmem_legacy_serve(phys_addr_t start, u64 size, int want)
 		r->pdev = NULL;
 		goto err;
 	}
-	rc = dax_pmem_range_start(r, &r->pdev->dev, NUMA_NO_NODE);
+	rc = dax_pmem_range_start(r, &r->pdev->dev, phys_to_target_node(start));
 	if (rc)
 		goto err;
 	list_add_tail(&r->node, &dax_pmem_ranges);

@@ -160,4 +160,13 @@ static inline bool daxkit_pages_fit_align(unsigned long region_align,
 	return !DAXKIT_PGMAP_COMPOUND || align <= PAGE_SIZE || align == region_align;
 }
 
+/* Hot-removal took the node first until v5.15. */
+#ifdef HAVE_MHP_REMOVE_NO_NID
+#define daxkit_offline_and_remove_memory(nid, start, size) \
+	offline_and_remove_memory(start, size)
+#else
+#define daxkit_offline_and_remove_memory(nid, start, size) \
+	offline_and_remove_memory(nid, start, size)
+#endif
+
 #endif /* _DAXKIT_COMPAT_MM_H */

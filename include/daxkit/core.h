@@ -16,10 +16,11 @@
 #include <linux/stringify.h>
 #include <linux/printk.h>
 #include <linux/mm.h>
+#include <linux/range.h>
 #include <daxkit/compat.h>
 
 #define DAX_CORE_ABI_MAJOR	2
-#define DAX_CORE_ABI_MINOR	3
+#define DAX_CORE_ABI_MINOR	4
 
 #define DAX_CORE_ABI(major, minor)	(((u32)(major) << 16) | (u16)(minor))
 #define DAX_CORE_ABI_MAJOR_OF(abi)	((abi) >> 16)
@@ -164,6 +165,13 @@ struct dax_core_driver {
 
 int dax_core_driver_register(struct dax_core_driver *ddrv);
 void dax_core_driver_unregister(struct dax_core_driver *ddrv);
+/*
+ * (2.4) A driver that binds only the devices named to it in its new_id
+ * file (system-ram mode).  @leave runs when remove_id names a device it
+ * has bound: an errno refuses, and the device stays bound.
+ */
+int dax_core_driver_register_by_id(struct dax_core_driver *ddrv,
+				   int (*leave)(struct daxkit_dev *ddev));
 /* (2.1) Files of a provider in /sys/bus/daxkit. */
 int dax_core_bus_create_file(struct bus_attribute *attr);
 void dax_core_bus_remove_file(struct bus_attribute *attr);
@@ -220,6 +228,26 @@ bool dax_core_dev_has_memory(struct daxkit_dev *ddev);
 bool dax_core_dev_synchronous(struct daxkit_dev *ddev);
 bool dax_core_dev_poisoned(struct daxkit_dev *ddev, pgoff_t pgoff,
 			   unsigned long nr_pages);
+/**
+ * struct dax_core_memory_ops - (2.4) a provider lends a region's memory
+ * @lend: take the region's struct pages and claim away, so that its
+ *	memory can be hot-added as System RAM.  May sleep.
+ * @reclaim: claim and map the memory again; *@kaddr is where the kernel
+ *	reaches the region's start from then on.  May sleep.
+ */
+struct dax_core_memory_ops {
+	int (*lend)(void *data);
+	int (*reclaim)(void *data, void **kaddr);
+};
+
+/* (2.4) For system-ram mode. */
+void dax_core_region_set_memory_ops(struct daxkit_region *region,
+				    const struct dax_core_memory_ops *ops,
+				    void *data);
+int dax_core_dev_lend(struct daxkit_dev *ddev);
+int dax_core_dev_reclaim(struct daxkit_dev *ddev);
+int dax_core_dev_range(struct daxkit_dev *ddev, int i, struct range *range);
+int dax_core_dev_target_node(struct daxkit_dev *ddev);
 /* (2.2) Regions shown in class "dax", for the programs users run. */
 int dax_core_region_show_dax(struct daxkit_region *region, int id, int first);
 dev_t dax_core_dev_view_devt(struct daxkit_dev *ddev);

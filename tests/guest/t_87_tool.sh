@@ -103,12 +103,12 @@ if ! mount --bind /test/abi-skew/dax_dev.ko $K/dax_dev.ko; then
 	fail $t "cannot put the skewed dax_dev in place"
 else
 	run 5 $T modules status
-	w=$(echo "$err" | grep -c 'dax_dev: built for dax_core ABI 3.3, but the installed dax_core provides 2.3')
+	w=$(echo "$err" | grep -c 'dax_dev: built for dax_core ABI 3.4, but the installed dax_core provides 2.4')
 	run 1 $T modules load
 	if [ "$w" != 1 ]; then
 		fail $t "status did not warn once: $err"
-	elif ! echo "$err" | grep -q 'hint: dax_dev is built for dax_core ABI 3.3' ||
-		! echo "$err" | grep -q '^kernel: dax_dev: built for dax_core ABI 3.3, but the loaded dax_core provides ABI 2.3'; then
+	elif ! echo "$err" | grep -q 'hint: dax_dev is built for dax_core ABI 3.4' ||
+		! echo "$err" | grep -q '^kernel: dax_dev: built for dax_core ABI 3.4, but the loaded dax_core provides ABI 2.4'; then
 		fail $t "load exit $rc said: $(echo "$err" | tr '\n' '|')"
 	else
 		pass $t

@@ -9,11 +9,13 @@
 # firmware's tables at the top of low RAM), which dax_pmem serves only
 # when its ranges= parameter names it (t_66).
 # A 256 MiB virtio-pmem device (virtio-pmem-pci, file-backed) is there
-# too, its driver left unloaded: only t_74 loads virtio_pmem.  Its
+# too, its driver left unloaded: only t_74 loads virtio_pmem.  Two NUMA
+# nodes: 0 has the CPUs and the RAM, 1 only the NVDIMM (node=1), so that
+# a namespace's memory hot-added as System RAM (t_92) makes node 1 appear.  Its
 # backend's align=2M places it 2 MiB aligned (after the NVDIMM, whose
 # label area leaves its end 128 KiB short), as nd_pmem needs to map it.
 # The serial console goes to LOG.  Exits with QEMU's status (124 on
-# timeout).  DAXKIT_NVDIMM names the NVDIMM's backing file (made, 768 MiB
+# timeout).  DAXKIT_NVDIMM names the NVDIMM's backing file (made, 1280 MiB
 # of zeros or DAXKIT_NVDIMM_SIZE, in M or G, when missing), DAXKIT_VPMEM the virtio-pmem one (256 MiB);
 # DAXKIT_GUEST_ARGS is added to the command line (daxkit.only=P runs only
 # the guest tests t_P*.sh).  DAXKIT_CLIENTS, a directory (a suite's
@@ -25,7 +27,7 @@ set -euo pipefail
 
 kernel=$1 initrd=$2 mode=$3 logf=$4 limit=${5:-900}
 nvdimm=${DAXKIT_NVDIMM:-$DAXKIT_CACHE/vm/nvdimm0.img}
-nvsize=${DAXKIT_NVDIMM_SIZE:-768M}
+nvsize=${DAXKIT_NVDIMM_SIZE:-1280M}
 case $nvsize in
 *M) nvmb=${nvsize%M} ;;
 *G) nvmb=$((${nvsize%G} * 1024)) ;;
@@ -57,8 +59,10 @@ set +e
 timeout --foreground "$limit" qemu-system-x86_64 \
 	-machine pc,nvdimm=on $accel -cpu max -smp 2 \
 	-m 4G,slots=2,maxmem=$((4096 + nvmb + 512))M \
+	-object memory-backend-ram,id=ram0,size=4G \
+	-numa node,nodeid=0,cpus=0-1,memdev=ram0 -numa node,nodeid=1 \
 	-object memory-backend-file,id=nvmem0,share=on,mem-path="$nvdimm",size="$nvsize" \
-	-device nvdimm,id=nvdimm0,memdev=nvmem0,label-size=128K \
+	-device nvdimm,id=nvdimm0,memdev=nvmem0,label-size=128K,node=1 \
 	-object memory-backend-file,id=vpmem0,share=on,mem-path="$vpmem",size=256M,align=2M \
 	-device virtio-pmem-pci,id=vpmem0,memdev=vpmem0 \
 	"${clients[@]}" "${pidfile[@]}" \

@@ -310,6 +310,7 @@ static void daxkit_clear_owners(struct daxkit_region *region, phys_addr_t start,
 	unsigned long pfn;
 
 	lockdep_assert_held(&region->lock);
+	/* No pages: a test region, or one lent to system-ram mode. */
 	if (!region->kaddr)
 		return;
 	/* Struct pages may be on the media: terabytes of them.  Reschedule. */

@@ -47,10 +47,10 @@ static int daxkit_region_may_lend(struct daxkit_region *region,
 	struct daxkit_dev *d;
 
 	lockdep_assert_held(&region->lock);
-	if (!region->mem_ops || !region->kaddr)
-		return -EOPNOTSUPP;
 	if (region->lent || ddev->dead)
 		return -EBUSY;
+	if (!region->mem_ops || !region->kaddr)
+		return -EOPNOTSUPP;
 	list_for_each_entry(d, &region->devs, node)
 		if (d != ddev && daxkit_dev_size(d))
 			return -EBUSY;
@@ -80,8 +80,11 @@ int dax_core_dev_lend(struct daxkit_dev *ddev)
 	rc = daxkit_region_may_lend(region, ddev);
 	if (!rc)
 		rc = region->mem_ops->lend(region->mem_data);
-	if (!rc)
+	if (!rc) {
 		region->lent = ddev;
+		/* No struct pages: whatever walks them (poison) leaves them be. */
+		region->kaddr = NULL;
+	}
 	mutex_unlock(&region->lock);
 	return rc;
 }

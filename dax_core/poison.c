@@ -126,10 +126,9 @@ struct daxkit_poison_span {
 };
 
 /*
- * The device's ranges as they are now.  The scan runs without the region's
- * lock, which failure notices and every region store need: the pages stay
- * while the attribute is being read (the device cannot be removed under
- * it), and a layout changed meanwhile only makes the listing stale.
+ * The device's ranges as they are now, with the region's lock held: the
+ * scan holds it too, because system-ram mode can take a region's pages
+ * away (lend.c) while the attribute is being read.
  */
 static struct daxkit_poison_span *daxkit_poison_spans(struct daxkit_dev *ddev,
 						      int *nr)
@@ -137,7 +136,7 @@ static struct daxkit_poison_span *daxkit_poison_spans(struct daxkit_dev *ddev,
 	struct daxkit_poison_span *spans;
 	int i;
 
-	mutex_lock(&ddev->region->lock);
+	lockdep_assert_held(&ddev->region->lock);
 	*nr = ddev->nr_range;
 	spans = kmalloc_array(max(*nr, 1), sizeof(*spans), GFP_KERNEL);
 	for (i = 0; spans && i < *nr; i++) {
@@ -145,7 +144,6 @@ static struct daxkit_poison_span *daxkit_poison_spans(struct daxkit_dev *ddev,
 		spans[i].pgoff = ddev->ranges[i].pgoff;
 		spans[i].nr = PHYS_PFN(resource_size(ddev->ranges[i].res));
 	}
-	mutex_unlock(&ddev->region->lock);
 	return spans;
 }
 
@@ -179,14 +177,18 @@ static ssize_t poison_show(struct device *dev, struct device_attribute *attr,
 	struct daxkit_poison_span *spans;
 	unsigned long i, run = 0, more = 0;
 	pgoff_t first = 0;
-	int nr, s, len = 0;
+	int nr = 0, s, len = 0;
 
-	if (!daxkit_region_may_be_poisoned(ddev->region))
-		return 0;
-	spans = daxkit_poison_spans(ddev, &nr);
-	if (!spans)
-		return -ENOMEM;
-	for (s = 0; s < nr; s++) {
+	mutex_lock(&ddev->region->lock);
+	spans = NULL;
+	if (daxkit_region_may_be_poisoned(ddev->region)) {
+		spans = daxkit_poison_spans(ddev, &nr);
+		if (!spans) {
+			mutex_unlock(&ddev->region->lock);
+			return -ENOMEM;
+		}
+	}
+	for (s = 0; spans && s < nr; s++) {
 		for (i = 0; i < spans[s].nr; i++) {
 			if (PageHWPoison(pfn_to_page(spans[s].pfn + i))) {
 				if (!run++)
@@ -203,6 +205,7 @@ static ssize_t poison_show(struct device *dev, struct device_attribute *attr,
 	/* Device pages run on from one range to the next: so may a run. */
 	if (run)
 		daxkit_poison_emit(buf, &len, &more, first, run);
+	mutex_unlock(&ddev->region->lock);
 	kfree(spans);
 	if (more)
 		len += sysfs_emit_at(buf, len, "# %lu more runs not listed\n", more);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dkmbind NODE MIB [hold]: memory of one NUMA node, used.
+ * dkmbind NODE MIB [hold|pin]: memory of one NUMA node, used.
  *
  * Maps MIB MiB of anonymous memory bound to NODE (mbind MPOL_BIND, the
  * policy numactl --membind sets), writes a pattern to every page, and
@@ -8,15 +8,21 @@
  * With "hold" it then prints "held", waits for a line (or end of file) on
  * stdin while keeping the memory, and checks the pattern again, so a test
  * can offline the node's memory meanwhile (the kernel migrates the pages
- * elsewhere: the data must survive).  No libnuma: raw system calls.
+ * elsewhere: the data must survive).  "pin" holds the same way, but first
+ * vmsplice()s the first 16 pages into a pipe nobody reads: the pipe holds
+ * references to them, so they cannot migrate and their memory block
+ * cannot go offline until the program ends.  No libnuma: raw system calls.
  * Exit 0 and "ok PAGES pages on node NODE", else 1 and why.
  */
+#define _GNU_SOURCE
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #define DK_MPOL_BIND	2
@@ -56,6 +62,23 @@ static int check(uint8_t *p, size_t pages, int node, unsigned int seed, int wher
 	return 0;
 }
 
+/* The pipe keeps references to 16 pages at @p while the program runs. */
+static int pin(uint8_t *p)
+{
+	struct iovec iov = { .iov_base = p, .iov_len = 16 * page_size };
+	int fds[2];
+
+	if (pipe(fds)) {
+		perror("pipe");
+		return 1;
+	}
+	if (vmsplice(fds[1], &iov, 1, 0) != (ssize_t)iov.iov_len) {
+		perror("vmsplice");
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long mask[16] = { 0 };
@@ -65,8 +88,9 @@ int main(int argc, char **argv)
 	uint8_t *p;
 	int node;
 
-	if (argc < 3 || argc > 4 || (argc == 4 && strcmp(argv[3], "hold"))) {
-		fprintf(stderr, "usage: dkmbind NODE MIB [hold]\n");
+	if (argc < 3 || argc > 4 ||
+	    (argc == 4 && strcmp(argv[3], "hold") && strcmp(argv[3], "pin"))) {
+		fprintf(stderr, "usage: dkmbind NODE MIB [hold|pin]\n");
 		return 2;
 	}
 	node = atoi(argv[1]);
@@ -93,6 +117,8 @@ int main(int argc, char **argv)
 		memcpy(p + i * page_size, &v, sizeof(v));
 	}
 	if (check(p, pages, node, seed, 1))
+		return 1;
+	if (argc == 4 && !strcmp(argv[3], "pin") && pin(p))
 		return 1;
 	if (argc == 4) {
 		printf("held\n");

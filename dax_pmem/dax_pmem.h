@@ -64,10 +64,12 @@ struct dax_pmem_range {
 
 /*
  * Region ids (R of daxkitR.N), the same on every boot: legacy ranges
- * 0..15 in address order, ranges= entries 16..31 in its order, libnvdimm
- * namespaces dax_pmem_nd_id(); ids from here on when the wanted one is
- * taken.
+ * 0..15 in address order, ranges= entries 16..31 in its order,
+ * soft-reserved ranges 32..47 in address order, libnvdimm namespaces
+ * dax_pmem_nd_id() (100 on); ids from DAX_PMEM_ID_DYNAMIC on when the
+ * wanted one is taken.
  */
+#define DAX_PMEM_ID_SOFT	32
 #define DAX_PMEM_ID_DYNAMIC	100000
 
 int dax_pmem_range_init(struct dax_pmem_range *r, phys_addr_t start, u64 size,

@@ -11,7 +11,9 @@
  * firmware reserved (memmap=nn$ss) or that no resource claims, in whole
  * 2 MiB subsections, at most 16 ranges in all.  A ranges= entry that is not
  * fails the load with EINVAL.  A legacy range another driver holds is
- * skipped with one log line, never taken.  The
+ * skipped with one log line, never taken.  So are soft-reserved ranges
+ * (EFI_MEMORY_SP: memory the firmware sets aside for a driver, which the
+ * in-tree dax_hmem serves otherwise), unless soft_reserved=0.  The
  * memory gets ZONE_DEVICE struct pages, so mappings of it have pages
  * (Req-28) and memory_failure() can find its mappers (Req-35).  Nothing
  * here writes the memory: what was there before a load is there after.
@@ -51,6 +53,11 @@ static unsigned int fsdax_nr;
 module_param_array(fsdax, int, &fsdax_nr, 0444);
 MODULE_PARM_DESC(fsdax,
 		 "region ids whose pages fs/dax.c can own (for filesystems on dax_fs_helper): id[,id...], e.g. 0,16,100");
+
+static bool soft_reserved = true;
+module_param(soft_reserved, bool, 0444);
+MODULE_PARM_DESC(soft_reserved,
+		 "serve soft-reserved memory (EFI_MEMORY_SP, memmap=nn%ss+0xefffffff) that no driver holds (default Y)");
 
 static LIST_HEAD(dax_pmem_ranges);
 static DEFINE_IDA(dax_pmem_ida);
@@ -629,6 +636,36 @@ static int dax_pmem_find_legacy(struct dax_pmem_found *found)
 	return -EINVAL;
 }
 
+/*
+ * Soft-reserved memory, regions DAX_PMEM_ID_SOFT.. in address order.  The
+ * kernel keeps these ranges in iomem up to 6.x and in a tree of their own
+ * from 7.0.  A range the in-tree stack has taken (dax_hmem's device bound
+ * to device_dax or kmem) has a busy claim in it, so dax_pmem_range_start()
+ * fails and dax_pmem_legacy_serve() skips it, as it does a legacy range
+ * another driver holds.
+ */
+static void dax_pmem_serve_soft_reserved(void)
+{
+	struct dax_pmem_found *soft;
+	int i;
+
+	soft = kzalloc(sizeof(*soft), GFP_KERNEL);
+	if (!soft)
+		return;
+#ifdef HAVE_WALK_SOFT_RESERVE_RES
+	walk_soft_reserve_res(0, -1, soft, dax_pmem_note_legacy);
+#else
+	walk_iomem_res_desc(IORES_DESC_SOFT_RESERVED, IORESOURCE_MEM, 0, -1, soft,
+			    dax_pmem_note_legacy);
+#endif
+	if (soft->legacy > soft->nr)
+		pr_info("%d soft-reserved ranges: serving the first %d\n", soft->legacy, soft->nr);
+	for (i = 0; i < soft->nr; i++)
+		dax_pmem_legacy_serve(soft->r[i].start, range_len(&soft->r[i]),
+				      DAX_PMEM_ID_SOFT + i);
+	kfree(soft);
+}
+
 static void dax_pmem_legacy_release_all(void)
 {
 	struct dax_pmem_range *r, *next;
@@ -683,6 +720,8 @@ static int __init dax_pmem_init(void)
 		dax_pmem_legacy_serve(found->r[i].start, range_len(&found->r[i]),
 				      i < found->asked ? DAX_PMEM_MAX_RANGES + i :
 				      i - found->asked);
+	if (soft_reserved)
+		dax_pmem_serve_soft_reserved();
 	rc = dax_pmem_nd_init();
 	if (rc)
 		goto err_nd;

@@ -22,7 +22,7 @@ ROUND_LIST=$(seq $ROUNDS)
 clients_up || echo "BENCH-ERROR: cannot mount the clients"
 if ! nd_up || ! ndctl disable-region all >/dev/null 2>&1 ||
 	! ndctl init-labels -f all >/dev/null 2>&1 || ! ndctl enable-region all >/dev/null 2>&1; then
-	echo "BENCH-ERROR: no labelled region0"; exit 0
+	echo "BENCH-ERROR: no labelled NVDIMM region"; exit 0
 fi
 # The namespaces are made with the in-tree driver, as a user of the
 # in-tree stack would have them; one per alignment, the 1G one with 1 GiB
@@ -30,7 +30,7 @@ fi
 intree_dax_pmem_load || { echo "BENCH-ERROR: cannot load the in-tree dax_pmem"; exit 0; }
 for spec in 4k:4K:256M 2m:2M:256M 1g:1G:2G; do
 	n=${spec%%:*}; a=${spec#*:}; a=${a%:*}; s=${spec##*:}
-	out=$(ndctl create-namespace -m devdax -M mem -a $a -s $s -n bench-$n -r region0 2>&1) ||
+	out=$(ndctl create-namespace -m devdax -M mem -a $a -s $s -n bench-$n -r $NDR 2>&1) ||
 		echo "BENCH-ERROR: namespace bench-$n (-a $a -s $s): $(echo "$out" | tail -n 1)"
 done
 # The filesystems' two, the same size, struct pages on the media for both
@@ -38,10 +38,10 @@ done
 # in devdax mode (served by daxkit for the filesystem part).
 FS_SIZE=1536M
 PMEM=
-out=$(ndctl create-namespace -m fsdax -M dev -s $FS_SIZE -n bench-ext4 -r region0 2>&1) &&
+out=$(ndctl create-namespace -m fsdax -M dev -s $FS_SIZE -n bench-ext4 -r $NDR 2>&1) &&
 	PMEM=$(echo "$out" | sed -n 's/.*"blockdev":"\([^"]*\)".*/\1/p') ||
 	echo "BENCH-ERROR: namespace bench-ext4 (fsdax -s $FS_SIZE): $(echo "$out" | tail -n 1)"
-out=$(ndctl create-namespace -m devdax -M dev -s $FS_SIZE -n bench-dkfs -r region0 2>&1) ||
+out=$(ndctl create-namespace -m devdax -M dev -s $FS_SIZE -n bench-dkfs -r $NDR 2>&1) ||
 	echo "BENCH-ERROR: namespace bench-dkfs (devdax -s $FS_SIZE): $(echo "$out" | tail -n 1)"
 
 # fio_run WHAT FIO-ARGS...: one fio run of the jobs FIO-ARGS name (each

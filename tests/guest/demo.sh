@@ -34,7 +34,7 @@ modprobe -r dax_pmem && modprobe dax_pmem && sleep 1
 echo "--- ndctl create-namespace -m devdax: daxkit serves it, in class dax too"
 nd_up && ndctl disable-region all > /dev/null 2>&1 && ndctl init-labels -f all > /dev/null 2>&1 &&
 	ndctl enable-region all > /dev/null 2>&1
-ndctl create-namespace -m devdax -s 128M -n demo -r region0 | grep -E '"(dev|mode|size|chardev)"'
+ndctl create-namespace -m devdax -s 128M -n demo -r $NDR | grep -E '"(dev|mode|size|chardev)"'
 d=$(nd_dax_of demo)
 echo "$d is bound to $(nd_driver $d); class dax: $(ls /sys/class/dax | tr '\n' ' ')"
 v=$(view_of $d) && wait_for /dev/$v && ls -l /dev/$v /dev/$(daxkit_of $d)

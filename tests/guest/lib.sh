@@ -86,12 +86,24 @@ kmemleak_ours() {
 # --- libnvdimm helpers (the emulated NVDIMM) ---
 ND=/sys/bus/nd/devices
 
-# nd_up: nfit and nd_pmem loaded, region0 present.  Returns 1 if not.
+# nd_region: the emulated NVDIMM's region (regionN on the ACPI NFIT's bus).
+# Not always region0: region ids are memregion ids, which the in-tree
+# hmem takes first on 5.10 and 6.1 for the soft-reserved range (boot.sh).
+nd_region() {
+	local r
+	for r in $ND/region*; do
+		case $(readlink -f "$r") in */ACPI0012:*) echo "${r##*/}"; return 0 ;; esac
+	done
+	return 1
+}
+
+# nd_up: nfit and nd_pmem loaded, the NVDIMM's region present, its name in
+# NDR.  Returns 1 if not.
 nd_up() {
 	modprobe nfit && modprobe nd_pmem || return 1
 	local i=0
-	while [ $i -lt 40 ] && [ ! -e $ND/region0 ]; do sleep 0.25; i=$((i + 1)); done
-	[ -e $ND/region0 ]
+	while [ $i -lt 40 ] && ! NDR=$(nd_region); do sleep 0.25; i=$((i + 1)); done
+	[ -n "$NDR" ]
 }
 
 # intree_dax_pmem_load: the kernel's own dax_pmem (shadowed by ours for

@@ -52,7 +52,7 @@ if [ "$gen" = 0 ]; then
 	# A 128 MiB devdax namespace, struct pages on the media.
 	modprobe dax_pmem || stop namespace "modprobe dax_pmem failed"
 	out=$( { ndctl disable-region all && ndctl init-labels -f all && ndctl enable-region all &&
-		ndctl create-namespace -m devdax -M dev -s 128M -n $NAME -r region0; } 2>&1) ||
+		ndctl create-namespace -m devdax -M dev -s 128M -n $NAME -r $NDR; } 2>&1) ||
 		stop namespace "ndctl: $(echo "$out" | tail -n 2 | tr '\n' '|')"
 	modprobe -r dax_pmem
 fi

@@ -14,7 +14,7 @@ verify() { # verify DEV SEED SIZE
 
 t=nd-reboot-namespaces-found
 if ! nd_up; then
-	fail $t "no region0 after modprobe nfit nd_pmem"; exit 0
+	fail $t "no NVDIMM region after modprobe nfit nd_pmem"; exit 0
 fi
 
 # t_87's layout, saved before the power-off (the host put the file in

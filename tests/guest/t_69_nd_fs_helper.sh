@@ -12,7 +12,7 @@
 nd_fs_namespace() {
 	ndctl disable-region all > /dev/null 2>&1 && ndctl init-labels -f all > /dev/null 2>&1 &&
 		ndctl enable-region all > /dev/null 2>&1 &&
-		ndctl create-namespace -m devdax -M dev -s 32M -n daxkit-fs -r region0 2>&1
+		ndctl create-namespace -m devdax -M dev -s 32M -n daxkit-fs -r $NDR 2>&1
 }
 
 # A devdax namespace daxkit serves, reloaded with fsdax pages: libnvdimm's

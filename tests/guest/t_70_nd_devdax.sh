@@ -25,7 +25,7 @@ patterns() { # patterns write|verify DEV SEED
 
 t=nd-setup-labelled-region
 if ! nd_up; then
-	fail $t "no region0 after modprobe nfit nd_pmem"; exit 0
+	fail $t "no NVDIMM region after modprobe nfit nd_pmem"; exit 0
 fi
 # A labelled region, emptied: namespaces can be carved out and named.
 if ndctl disable-region all >/dev/null 2>&1 && ndctl init-labels -f all >/dev/null 2>&1 &&
@@ -40,7 +40,7 @@ t=nd-devdax-intree-data-read-by-daxkit
 a_size=
 if ! intree_dax_pmem_load; then
 	fail $t "cannot load the in-tree dax_pmem"
-elif ! out=$(ndctl create-namespace -m devdax -M mem -s 128M -n daxkit-a -r region0 2>&1); then
+elif ! out=$(ndctl create-namespace -m devdax -M mem -s 128M -n daxkit-a -r $NDR 2>&1); then
 	fail $t "in-tree: ndctl create-namespace: $(echo "$out" | tail -n 2 | tr '\n' '|')"
 elif ! da=$(nd_dax_of daxkit-a) || ! c=$(intree_chardev_of "$da") || ! wait_for /dev/$c; then
 	fail $t "in-tree: no device-dax device for daxkit-a"
@@ -72,7 +72,7 @@ fi
 t=nd-devdax-ndctl-create-with-daxkit
 if ! loaded dax_pmem; then
 	fail $t "daxkit's dax_pmem is not loaded"
-elif ! out=$(ndctl create-namespace -m devdax -M dev -s 128M -n daxkit-b -r region0 2>&1); then
+elif ! out=$(ndctl create-namespace -m devdax -M dev -s 128M -n daxkit-b -r $NDR 2>&1); then
 	fail $t "ndctl create-namespace: $(echo "$out" | tail -n 2 | tr '\n' '|')"
 elif ! db=$(nd_dax_of daxkit-b) || [ "$(nd_driver "$db")" != daxkit_pmem ]; then
 	fail $t "daxkit-b's nd_dax device is not bound to daxkit_pmem"
@@ -105,7 +105,7 @@ else
 fi
 
 t=nd-devdax-ndctl-destroy-with-daxkit
-if ! out=$(ndctl create-namespace -m devdax -s 64M -n daxkit-c -r region0 2>&1); then
+if ! out=$(ndctl create-namespace -m devdax -s 64M -n daxkit-c -r $NDR 2>&1); then
 	fail $t "ndctl create-namespace: $(echo "$out" | tail -n 2 | tr '\n' '|')"
 elif ! dc=$(nd_dax_of daxkit-c) || ! kc=$(daxkit_of "$dc") || ! wait_for /dev/$kc; then
 	fail $t "no daxkit device for daxkit-c"
@@ -121,7 +121,7 @@ fi
 # mapping: the block layer pins daxkit's pages with get_user_pages.
 t=dax-dev-req28-odirect-into-and-from-mapping
 blk=
-if ! out=$(ndctl create-namespace -m raw -s 32M -n daxkit-raw -r region0 2>&1); then
+if ! out=$(ndctl create-namespace -m raw -s 32M -n daxkit-raw -r $NDR 2>&1); then
 	fail $t "ndctl create-namespace -m raw: $(echo "$out" | tail -n 2 | tr '\n' '|')"
 else
 	for n in $ND/namespace*; do

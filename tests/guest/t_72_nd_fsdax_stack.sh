@@ -84,10 +84,10 @@ unbind_while_mapped() {
 
 t=nd-fsdax-create
 if ! nd_up; then
-	fail $t "no region0 after modprobe nfit nd_pmem"; exit 0
+	fail $t "no NVDIMM region after modprobe nfit nd_pmem"; exit 0
 fi
 blk=
-if ! out=$(ndctl create-namespace -m fsdax -s 96M -n daxkit-fs -r region0 2>&1); then
+if ! out=$(ndctl create-namespace -m fsdax -s 96M -n daxkit-fs -r $NDR 2>&1); then
 	fail $t "ndctl create-namespace -m fsdax: $(echo "$out" | tail -n 2 | tr '\n' '|')"
 	nd_down; exit 0
 fi

@@ -52,7 +52,7 @@ stack_pfn() {
 
 t=item4-fsdax-namespace
 if ! nd_up; then
-	fail $t "no region0 after modprobe nfit nd_pmem"; nd_down; exit 0
+	fail $t "no NVDIMM region after modprobe nfit nd_pmem"; nd_down; exit 0
 fi
 blk=$(fsdax_blk daxkit-fs)
 if [ -z "$blk" ] || ! wait_for /dev/$blk; then

@@ -62,7 +62,7 @@ elif [ $view = 0 ] && [ "$n" = 1 ]; then
 else
 	fail $t "class view $view, $n lines saying the kernel owns class dax"
 fi
-nd_up || { fail clients-nd-up "no region0"; exit 0; }
+nd_up || { fail clients-nd-up "no NVDIMM region"; exit 0; }
 
 # fio_verify TEST DEV BS [OFFSET [SIZE]]: fio's dev-dax engine writes SIZE
 # (64 MiB) of DEV at BS and verifies it (crc32c).  Prints fio's complaint, if any;
@@ -120,8 +120,8 @@ t=clients-devdax-namespace-shown-in-class-dax
 [ $view = 1 ] || t=clients-devdax-namespace-not-shown
 v=
 if ! dc=$(nd_dax_of daxkit-cl); then
-	out=$(ndctl create-namespace -m devdax -M mem -s 96M -n daxkit-cl -r region0 2>&1) ||
-		fail $t "ndctl create-namespace: $(echo "$out" | tail -n 2 | tr '\n' '|') (region0: $(ndctl list -r region0 2>&1 | grep -o '"available_size":[0-9]*'))"
+	out=$(ndctl create-namespace -m devdax -M mem -s 96M -n daxkit-cl -r $NDR 2>&1) ||
+		fail $t "ndctl create-namespace: $(echo "$out" | tail -n 2 | tr '\n' '|') ($NDR: $(ndctl list -r $NDR 2>&1 | grep -o '"available_size":[0-9]*'))"
 	dc=$(nd_dax_of daxkit-cl)
 fi
 if [ -z "$dc" ]; then

@@ -141,7 +141,7 @@ nd_down 2>/dev/null
 # dax_pmem serves no namespace, and the devices below are only those of
 # the legacy range and ranges=, until the check section enables them.
 nd_disabled=
-if [ -e /sys/bus/nd/devices/region0 ] && ndctl disable-region all > /dev/null 2>&1; then
+if nd_region > /dev/null && ndctl disable-region all > /dev/null 2>&1; then
 	nd_disabled=yes
 fi
 modprobe dax_pmem ranges=1G@4G
@@ -369,10 +369,10 @@ else
 		fail $t "exit $rc: $(echo "$err" | tr '\n' '|'); loaded: $(grep -o '^dax[a-z_]*' /proc/modules | tr '\n' ' ')"
 	fi
 fi
-# nd_labels: region0 with labels, set up here when no namespace has a name
+# nd_labels: the NVDIMM region with labels, set up here when no namespace has a name
 # (label-less: a run of this file alone; in the suite t_70 has set it up).
 nd_labels() {
-	ndctl list -N -r region0 2>/dev/null | grep -q '"name"' && return 0
+	ndctl list -N -r $NDR 2>/dev/null | grep -q '"name"' && return 0
 	ndctl disable-region all > /dev/null 2>&1 && ndctl init-labels -f all > /dev/null 2>&1 &&
 		ndctl enable-region all > /dev/null 2>&1
 }
@@ -387,7 +387,7 @@ if intree_dax_pmem_load 2>/dev/null; then
 	# A devdax namespace made now is the in-tree driver's: check says so.
 	t=tool-check-nd-dax-in-tree
 	if ! nd_up || ! nd_labels ||
-		! out2=$(ndctl create-namespace -m devdax -s 32M -n daxkit-it -r region0 2>&1); then
+		! out2=$(ndctl create-namespace -m devdax -s 32M -n daxkit-it -r $NDR 2>&1); then
 		fail $t "ndctl create-namespace: $(echo "${out2:-}" | tail -n 2 | tr '\n' '|')"
 	else
 		ns=$(echo "$out2" | sed -n 's/^ *"dev": *"\([^"]*\)".*/\1/p' | head -n 1)
@@ -421,7 +421,7 @@ nd_down 2>/dev/null
 t=tool-stack-unstack
 if ! nd_up || ! nd_labels; then
 	fail $t "no nd region"
-elif ! out2=$(ndctl create-namespace -m raw -s 32M -n daxkit-tool -r region0 2>&1); then
+elif ! out2=$(ndctl create-namespace -m raw -s 32M -n daxkit-tool -r $NDR 2>&1); then
 	fail $t "ndctl create-namespace: $(echo "$out2" | tail -n 2 | tr '\n' '|')"
 else
 	blk=/dev/$(echo "$out2" | sed -n 's/.*"blockdev":"\([^"]*\)".*/\1/p; s/^ *"blockdev": *"\([^"]*\)".*/\1/p' | head -n 1)
@@ -455,7 +455,7 @@ fi
 # (tests/vm/suite.sh): a disk's /etc, as the unit would find it.
 t=tool-save-for-reboot
 $T modules unload > /dev/null 2>&1
-if ! out2=$(ndctl create-namespace -m devdax -s 32M -n daxkit-rs -r region0 2>&1); then
+if ! out2=$(ndctl create-namespace -m devdax -s 32M -n daxkit-rs -r $NDR 2>&1); then
 	fail $t "ndctl create-namespace: $(echo "$out2" | tail -n 2 | tr '\n' '|')"
 elif ! $T modules load > /dev/null 2>&1 || ! rd=$(nd_dax_of daxkit-rs) ||
 	! R=$(rd /sys/bus/nd/devices/$rd/daxkit_region/id) || [ -z "$R" ]; then

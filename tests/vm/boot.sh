@@ -7,7 +7,9 @@
 # emulated NVDIMM backed by a file in the cache (kept across boots); and
 # 1 GiB at 4 GiB reserved (memmap=1G$4G: RAM above 4 GiB, clear of the
 # firmware's tables at the top of low RAM), which dax_pmem serves only
-# when its ranges= parameter names it (t_66).
+# when its ranges= parameter names it (t_66); and 256 MiB at 2 GiB
+# soft-reserved (memmap=nn%ss+0xefffffff, what EFI_MEMORY_SP gives), which
+# dax_pmem serves as region 32 unless the in-tree dax_hmem holds it (t_93).
 # A 256 MiB virtio-pmem device (virtio-pmem-pci, file-backed) is there
 # too, its driver left unloaded: only t_74 loads virtio_pmem.  Two NUMA
 # nodes: 0 has the CPUs and the RAM, 1 only the NVDIMM (node=1), so that
@@ -54,7 +56,7 @@ if [ -n "${DAXKIT_CLIENTS:-}" ]; then
 fi
 pidfile=()
 [ -z "${DAXKIT_QEMU_PIDFILE:-}" ] || pidfile=(-pidfile "$DAXKIT_QEMU_PIDFILE")
-cmdline="console=ttyS0 loglevel=5 panic=-1 oops=panic memmap=256M!1G memmap=1G\$4G daxkit.mode=$mode ${DAXKIT_GUEST_ARGS:-}"
+cmdline="console=ttyS0 loglevel=5 panic=-1 oops=panic memmap=256M!1G memmap=1G\$4G memmap=256M%0x80000000+0xefffffff daxkit.mode=$mode ${DAXKIT_GUEST_ARGS:-}"
 set +e
 timeout --foreground "$limit" qemu-system-x86_64 \
 	-machine pc,nvdimm=on $accel -cpu max -smp 2 \

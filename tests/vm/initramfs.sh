@@ -34,8 +34,9 @@ chmod 755 "$root"
 KERNEL_MODULES="nfit nd_pmem nd_e820 nd_btt libnvdimm device_dax kmem hwpoison_inject dax_pmem
 	virtio_pci virtio_pmem"
 # Where the kernel has them: 9p, to reach the clients (t_80, t_89's
-# fio); ext4, for `make bench`'s ext4 -o dax.
-OPTIONAL_MODULES="9p 9pnet_virtio ext4"
+# fio); ext4, for `make bench`'s ext4 -o dax; dax_hmem, the in-tree
+# driver of soft-reserved memory (t_93; not in the debug kernel).
+OPTIONAL_MODULES="9p 9pnet_virtio ext4 dax_hmem"
 
 mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,run,mnt,etc,lib/modules/"$kver"/updates}
 cp /bin/busybox "$root/bin/busybox"

@@ -1701,7 +1701,8 @@ ST=sys/devices/platform/daxkit_stack.101
 # blocks 32 to 34), daxkit0.2 (blocks 36 and 37) and daxkit101.0 (64 MiB,
 # less than a block: none) are bound to kmem; blocks 32 and 33 online in
 # ZONE_MOVABLE, 34 offline, 36 online in ZONE_NORMAL, 37 in ZONE_MOVABLE;
-# 31 and 35, online in ZONE_NORMAL, lie beside daxkit0.0, not in it.
+# 31 and 35, online in ZONE_NORMAL, lie beside daxkit0.0, not in it;
+# 64 starts where daxkit101.0 does but goes on past its end: not in it.
 kmem_tree() {
 	fresh "$1"
 	attr "$root/$P0/daxkit0.0/size" 402653184
@@ -1716,6 +1717,7 @@ kmem_tree() {
 	mkblock 35 online Normal
 	mkblock 36 online Normal
 	mkblock 37 online Movable
+	mkblock 64 online Normal
 }
 
 # ram_tree NAME: a fresh tree where daxkit0.2's blocks (36, 37) are

@@ -1965,6 +1965,21 @@ want_wrote "$DRV/bind" daxkit0.2
 want_changed
 verdict tool-reconfigure-system-ram-refused-bound-again
 
+# What dax_kmem logs while the command runs follows the error (appended
+# to /dev/kmsg while the tool is held writing to unbind).
+ram_tree kmem-klog
+rm "$root/$KMEM/new_id"
+mkdir "$root/$KMEM/new_id"
+kmem_logs() {
+	printf '%s\n' '6,600,999999,-;dax_kmem: region 0 cannot lend its memory' >> "$root/dev/kmsg"
+}
+begin
+run_held "$DRV/unbind" kmem_logs reconfigure-device -m system-ram 0.2
+want_rc 1
+want_held daxkit0.2
+want_err "^kernel: dax_kmem: region 0 cannot lend its memory$"
+verdict tool-reconfigure-kernel-log
+
 fresh nokmem
 rm -rf "$root/$KMEM"
 begin

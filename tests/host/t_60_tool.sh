@@ -21,9 +21,10 @@
 # of system-ram mode add the blocks of their devices.
 #
 # A write-only attribute (bind, unbind, delete, mapping, clear_poison,
-# unstack) is a FIFO that the helper below holds open: the tool's writes
-# land there and each check reads exactly what was written, write after
-# write.  A read-write one (size, align, stack) is a plain file: the tool
+# unstack, new_id, remove_id) is a FIFO that the helper below holds open:
+# the tool's writes land there and each check reads exactly what was
+# written, write after write.  A read-write one (size, align, stack, a
+# memory block's state) is a plain file: the tool
 # writes at its start without truncating (sysfs needs no more), so a
 # check looks at the start of the file.  Each check that says nothing
 # changed compares every file, link and FIFO of the tree before and

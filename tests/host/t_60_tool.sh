@@ -14,12 +14,17 @@
 # available); 16, a ranges= entry with fsdax pages (daxkit16.0, empty);
 # 100, namespace0.0's nd_dax dax0.1 (daxkit100.0 enabled, 2 GiB on NUMA
 # node 1, shown in class dax as dax0.0; daxkit100.1 the seed); 101,
-# stacked on /dev/pmem1 (daxkit101.0, 64 MiB, disabled).
+# stacked on /dev/pmem1 (daxkit101.0, 64 MiB, disabled).  Beside
+# dax_dev, the bus has the kmem driver of dax_kmem (new_id, remove_id);
+# memory hotplug's /sys/devices/system/memory has 128 MiB blocks, two of
+# boot RAM (memory0, memory1) and auto_online_blocks offline; the checks
+# of system-ram mode add the blocks of their devices.
 #
 # A write-only attribute (bind, unbind, delete, mapping, clear_poison,
-# unstack) is a FIFO that the helper below holds open: the tool's writes
-# land there and each check reads exactly what was written, write after
-# write.  A read-write one (size, align, stack) is a plain file: the tool
+# unstack, new_id, remove_id) is a FIFO that the helper below holds open:
+# the tool's writes land there and each check reads exactly what was
+# written, write after write.  A read-write one (size, align, stack, a
+# memory block's state) is a plain file: the tool
 # writes at its start without truncating (sysfs needs no more), so a
 # check looks at the start of the file.  Each check that says nothing
 # changed compares every file, link and FIFO of the tree before and
@@ -361,9 +366,13 @@ run() {
 		cp -a "$work/template" "$root"
 		hq hold "$root" || because "helper: $reply"
 	fi
-	# Every line on stderr: "daxkit: CMD: ...", "hint: ...", "kernel: ..."
-	# or the usage line.
-	case " list create-device destroy-device resize set-align enable-device disable-device modules stack unstack stacks poison save restore check " in
+	format_check "$@"
+}
+
+# format_check ARG...: every line on stderr of the command ARG... is
+# "daxkit: CMD: ...", "hint: ...", "kernel: ..." or the usage line.
+format_check() {
+	case " list create-device destroy-device resize set-align enable-device disable-device reconfigure-device online-memory offline-memory modules stack unstack stacks poison save restore check " in
 	*" ${1-} "*)
 		awk -v cmd="$1" '!(index($0, "daxkit: " cmd ": ") == 1 || /^hint: ./ ||
 			/^kernel: ./ || index($0, "usage: daxkit " cmd) == 1) { print cmd ": " $0 }' \
@@ -383,7 +392,8 @@ keep_json() {
 		schema=device
 		for a in "$@"; do case $a in -R | --regions | -*R*) schema=region ;; esac; done
 		[ "$rc" != 2 ] || schema= ;;
-	create-device | resize | set-align | enable-device | disable-device) schema=device ;;
+	create-device | resize | set-align | enable-device | disable-device | reconfigure-device | \
+		online-memory | offline-memory) schema=device ;;
 	stacks | stack) schema=stack ;;
 	poison) case ${2-} in list) schema=poison ;; clear) schema=poison-clear ;; esac ;;
 	check) case " $* " in *" --json "*) schema=finding ;; esac ;;
@@ -469,6 +479,23 @@ mkdev() {
 	done
 }
 
+# mkblock ID STATE ZONES: memory block ID (of 128 MiB, at ID * 128 MiB) of
+# memory hotplug's sysfs, as the kernel shows it: phys_index in hex,
+# state, valid_zones (an online block's zone; an offline one's choices).
+mkblock() {
+	local b=$root/sys/devices/system/memory/memory$1
+	mkdir -p "$b"
+	attr "$b/phys_index" "$(printf '%08x' "$1")" 444
+	attr "$b/state" "$2"
+	attr "$b/valid_zones" "$3" 444
+}
+
+# to_kmem PARENT NAME: device NAME bound to kmem, as new_id leaves it.
+to_kmem() {
+	rm -f "$1/$2/driver"
+	rlink "$root/sys/bus/daxkit/drivers/kmem" "$1/$2/driver"
+}
+
 # The .ko files: an ELF relocatable with the .modinfo modinfo(8) reads.
 # ko NAME MODNAME VERSION ABI [VERMAGIC-RELEASE] [FS-ABI]
 ko() {
@@ -509,6 +536,14 @@ build_template() {
 		"$s/bus/nd/drivers/dax_pmem" "$s/class/dax" "$root/proc" "$root/dev" "$root/etc"
 	fifo "$s/bus/daxkit/drivers/dax_dev/bind"
 	fifo "$s/bus/daxkit/drivers/dax_dev/unbind"
+	mkdir "$s/bus/daxkit/drivers/kmem"
+	fifo "$s/bus/daxkit/drivers/kmem/new_id"
+	fifo "$s/bus/daxkit/drivers/kmem/remove_id"
+	mkdir -p "$s/devices/system/memory"
+	attr "$s/devices/system/memory/block_size_bytes" 8000000 444
+	attr "$s/devices/system/memory/auto_online_blocks" offline
+	mkblock 0 online Normal
+	mkblock 1 online Normal
 	attr "$s/bus/daxkit/stack" "/dev/pmem1=daxkit101"
 	fifo "$s/bus/daxkit/unstack"
 
@@ -1650,6 +1685,425 @@ begin
 run check --json
 want_json --each finding "[x['level'] for x in found('no-enabled-device')] == ['warning']"
 verdict tool-check-no-enabled-device
+
+# ---- system-ram mode: list, reconfigure-device, online-memory, offline-memory
+
+# The fake kernel does not react to writes: kmem's new_id and remove_id
+# are FIFOs that keep what was written, a block's state is a plain file
+# the tool writes over (without truncating, as sysfs needs), and a device
+# "bound to kmem" and its blocks are set up beforehand.  Which write came
+# before which is seen by run_held: the tool blocks writing to one FIFO
+# while the check looks at what it had done until then.
+KMEM=sys/bus/daxkit/drivers/kmem
+MEM=sys/devices/system/memory
+ST=sys/devices/platform/daxkit_stack.101
+
+# kmem_tree NAME: a fresh tree where daxkit0.0 (cut to 384 MiB: the
+# blocks 32 to 34), daxkit0.2 (blocks 36 and 37) and daxkit101.0 (64 MiB,
+# less than a block: none) are bound to kmem; blocks 32 and 33 online in
+# ZONE_MOVABLE, 34 offline, 36 online in ZONE_NORMAL, 37 in ZONE_MOVABLE;
+# 31 and 35, online in ZONE_NORMAL, lie beside daxkit0.0, not in it;
+# 64 starts where daxkit101.0 does but goes on past its end: not in it.
+kmem_tree() {
+	fresh "$1"
+	attr "$root/$P0/daxkit0.0/size" 402653184
+	attr "$root/$P0/daxkit0.0/mapping0/end" 0x117ffffff 400
+	to_kmem "$root/$P0" daxkit0.0
+	to_kmem "$root/$P0" daxkit0.2
+	to_kmem "$root/$ST" daxkit101.0
+	mkblock 31 online Normal
+	mkblock 32 online Movable
+	mkblock 33 online Movable
+	mkblock 34 offline "Normal Movable"
+	mkblock 35 online Normal
+	mkblock 36 online Normal
+	mkblock 37 online Movable
+	mkblock 64 online Normal
+}
+
+# ram_tree NAME: a fresh tree where daxkit0.2's blocks (36, 37) are
+# there, offline: what new_id leaves with auto_online_blocks offline.
+ram_tree() {
+	fresh "$1"
+	mkblock 36 offline "Normal Movable"
+	mkblock 37 offline "Normal Movable"
+}
+
+# run_held FIFO CHECK ARG...: the tool with ARG..., blocked writing to
+# the FIFO (filled to the brim) while the function CHECK looks at what it
+# had done; then the FIFO is drained and the tool goes on.  As run, and
+# $work/held: what was written to the FIFO.
+run_held() {
+	local fifo=$root/$1 check=$2 pid
+	shift 2
+	hq state "$root" "$work/snap.before" || because "helper: $reply"
+	rm -rf "$work/writes"
+	mkdir "$work/writes"
+	: > "$work/held"
+	if ! hq fill "$fifo"; then
+		because "helper: $reply"
+		return
+	fi
+	timeout 20 env DAXKIT_ROOT="$root" DAXKIT_UNAME_R="$KVER" "$tool" "$@" \
+		> "$work/out" 2> "$work/err" &
+	pid=$!
+	if hq wait-open "$pid" "$fifo" 10; then
+		"$check"
+	else
+		because "$reply"
+	fi
+	hq take "$fifo" "$work/held"
+	wait "$pid"
+	rc=$?
+	hq take "$fifo" "$work/held"
+	sed -i 's/#//g' "$work/held"
+	hq state "$root" "$work/snap.after" "$work/writes" || because "helper: $reply"
+	changed=$(diff "$work/snap.before" "$work/snap.after" |
+		sed -n 's/^[<>] [a-z] \([^ ]*\).*/\1/p' | sort -u | tr '\n' ' ')
+	changed=${changed% }
+	seen_rc[rc]=1
+	keep_json "$@"
+	format_check "$@"
+}
+want_held() { [ "$(cat "$work/held")" = "$1" ] || because "held FIFO got '$(head -c 80 "$work/held")', want '$1'"; }
+want_no_write() { [ ! -s "$work/writes/$1" ] || because "wrote '$(head -c 80 "$work/writes/$1")' to ${1#sys/}"; }
+# want_state BLOCK VALUE WAS: memoryBLOCK's state file holds VALUE
+# written at the start of WAS, what it held before (the fake keeps a
+# write over a longer value's tail: online over offline reads "onlinee").
+want_state() {
+	local want=$2${3:${#2}} got
+	got=$(cat "$root/$MEM/memory$1/state"; echo x)
+	got=${got%x}
+	[ "$got" = "$want" ] || because "memory$1/state holds '$got', want '$want'"
+}
+blocks_json() { printf "[by(d, 'chardev', '%s').get(k) for k in ('online_memblocks', 'total_memblocks', 'movable')] == %s" "$1" "$2"; }
+
+kmem_tree kmem-list
+begin
+run list
+want_rc 0
+want_json --each device "names(d) == ['daxkit0.0', 'daxkit0.2', 'daxkit100.0', 'daxkit101.0']" \
+	"[x['mode'] for x in d] == ['system-ram', 'system-ram', 'devdax', 'system-ram']" \
+	"$(blocks_json daxkit0.0 '[2, 3, True]')" "$(blocks_json daxkit0.2 '[2, 2, False]')" \
+	"$(blocks_json daxkit100.0 '[None, None, None]')" \
+	"all('state' not in x for x in d)"
+want_unchanged
+verdict tool-list-system-ram-memblocks
+
+begin
+run list -i -d daxkit101.0
+want_json --each device "$(blocks_json daxkit101.0 '[0, 0, None]')"
+run list -i
+want_json --each device "by(d, 'chardev', 'daxkit0.1')['mode'] == 'devdax'" \
+	"by(d, 'chardev', 'daxkit0.1')['state'] == 'disabled'"
+run list -v -d 0.0
+want_json --each device "d[0]['driver'] == 'kmem'"
+verdict tool-list-system-ram-no-block-and-disabled
+
+if command -v setpriv > /dev/null; then
+	begin
+	run --nobody list
+	want_rc 0
+	want_json --each device "by(d, 'chardev', 'daxkit0.0')['mode'] == 'system-ram'" \
+		"$(blocks_json daxkit0.0 '[None, None, None]')"
+	want_err "^daxkit: list: some fields need root: left out$"
+	verdict tool-list-system-ram-nonroot
+fi
+
+# kmem makes no /dev node: check does not miss one.
+begin
+run check --json
+want_json --each finding "not any('daxkit101.0' in x['message'] for x in found('devnode-missing'))"
+verdict tool-check-system-ram-no-devnode
+
+begin
+run disable-device daxkit0.2
+want_rc 1
+want_err "^daxkit: disable-device: daxkit0\.2: disable \(unbind\): its memory is System RAM: Device or resource busy"
+want_err "^hint: 'daxkit reconfigure-device -m devdax daxkit0\.2'"
+want_unchanged
+verdict tool-disable-device-system-ram-refused
+
+begin
+run reconfigure-device -m system-ram daxkit0.0
+want_rc 0
+want_err "^daxkit: reconfigure-device: daxkit0\.0: already in system-ram mode$"
+want_err "^daxkit: reconfigure-device: daxkit0\.0: 2 of 3 memory blocks online: 'daxkit online-memory daxkit0\.0'"
+want_err "^daxkit: reconfigure-device: reconfigured 0 devices to system-ram$"
+want_json --each device "names(d) == ['daxkit0.0']"
+want_unchanged
+run reconfigure-device -m devdax 100.0
+want_rc 0
+want_err "^daxkit: reconfigure-device: daxkit100\.0: already in devdax mode$"
+run reconfigure-device -m devdax 0.1
+want_rc 0
+want_err "^daxkit: reconfigure-device: daxkit0\.1: already in devdax mode \(disabled: "
+want_unchanged
+verdict tool-reconfigure-already
+
+root=$work/base
+begin
+run reconfigure-device 0.2
+want_rc 2
+want_err "^daxkit: reconfigure-device: which mode\? "
+run reconfigure-device -m ram 0.2
+want_rc 2
+run reconfigure-device -m devdax --no-movable 0.2
+want_rc 2
+run reconfigure-device -m devdax
+want_rc 2
+run reconfigure-device -m devdax 9.9
+want_rc 3
+run reconfigure-device -m system-ram all -r 7
+want_rc 3
+run online-memory
+want_rc 2
+run offline-memory --no-movable 0.0
+want_rc 2
+want_unchanged
+verdict tool-reconfigure-usage
+
+# To system-ram: unbound from dax_dev first, new_id, then the blocks
+# onlined movable; nothing bound again.
+ram_tree kmem-ram
+at_new_id() {
+	hq take "$root/$DRV/unbind" "$work/mid.unbind"
+	[ "$(cat "$work/mid.unbind")" = daxkit0.2 ] ||
+		because "when new_id was written, unbind had '$(cat "$work/mid.unbind")', want daxkit0.2"
+	[ "$(head -c 7 "$root/$MEM/memory36/state")" = offline ] ||
+		because "memory36 onlined before new_id"
+}
+begin
+run_held "$KMEM/new_id" at_new_id reconfigure-device -m system-ram daxkit0.2
+want_rc 0
+want_held daxkit0.2
+want_state 36 online_movable $'offline\n'
+want_state 37 online_movable $'offline\n'
+want_changed "$MEM/memory36/state" "$MEM/memory37/state"
+want_no_write "$DRV/bind"
+want_json --each device "names(d) == ['daxkit0.2']"
+want_err "^daxkit: reconfigure-device: reconfigured 1 device to system-ram$"
+verdict tool-reconfigure-system-ram-order
+
+# A disabled device: nothing to unbind.  No block in it: said.
+ram_tree kmem-ram-disabled
+begin
+run reconfigure-device -m system-ram daxkit101.0
+want_rc 0
+want_wrote "$KMEM/new_id" daxkit101.0
+want_no_write "$DRV/unbind"
+want_err "^daxkit: reconfigure-device: daxkit101\.0: no memory block lies in its ranges$"
+want_changed
+verdict tool-reconfigure-system-ram-disabled-device
+
+ram_tree kmem-no-online
+begin
+run reconfigure-device -m system-ram --no-online 0.2
+want_rc 0
+want_wrote "$KMEM/new_id" daxkit0.2
+want_changed
+verdict tool-reconfigure-system-ram-no-online
+
+# The kernel's policy onlines hot-added memory: refused unless movable is
+# not wanted, or -f; online_movable is what is wanted.
+ram_tree kmem-policy
+attr "$root/$MEM/auto_online_blocks" online
+begin
+run reconfigure-device -m system-ram daxkit0.2
+want_rc 1
+want_err "^daxkit: reconfigure-device: memory: kernel policy \(auto_online_blocks: online\) will online the memory in its own zone, not movable: Device or resource busy \(/.*/$MEM/auto_online_blocks\)$"
+want_err "^hint: use --no-movable, or set auto_online_blocks to offline"
+want_out ""
+want_unchanged
+run reconfigure-device -m system-ram --no-online --no-movable daxkit0.2
+want_rc 1
+want_err "will online the memory itself: --no-online cannot keep it offline"
+want_unchanged
+run reconfigure-device -m system-ram all
+want_rc 1
+[ "$(grep -c 'kernel policy' "$work/err")" = 1 ] || because "all: the refusal said $(grep -c 'kernel policy' "$work/err") times"
+want_unchanged
+verdict tool-reconfigure-system-ram-policy-refused
+
+begin
+run reconfigure-device -m system-ram --no-movable daxkit0.2
+want_rc 0
+want_wrote "$DRV/unbind" daxkit0.2
+want_wrote "$KMEM/new_id" daxkit0.2
+want_state 36 online $'offline\n'
+want_state 37 online $'offline\n'
+want_changed "$MEM/memory36/state" "$MEM/memory37/state"
+verdict tool-reconfigure-system-ram-no-movable
+
+ram_tree kmem-policy-f
+attr "$root/$MEM/auto_online_blocks" online_kernel
+begin
+run reconfigure-device -m system-ram -f daxkit0.2
+want_rc 0
+want_wrote "$KMEM/new_id" daxkit0.2
+want_state 36 online_movable $'offline\n'
+verdict tool-reconfigure-system-ram-policy-force
+
+ram_tree kmem-policy-movable
+attr "$root/$MEM/auto_online_blocks" online_movable
+begin
+run reconfigure-device -m system-ram daxkit0.2
+want_rc 0
+want_wrote "$KMEM/new_id" daxkit0.2
+verdict tool-reconfigure-system-ram-policy-online-movable
+
+# new_id refused (here: not writable, a directory): bound again.
+ram_tree kmem-refused
+rm "$root/$KMEM/new_id"
+mkdir "$root/$KMEM/new_id"
+begin
+run reconfigure-device -m system-ram 0.2
+want_rc 1
+want_err "^daxkit: reconfigure-device: daxkit0\.2: cannot hand its memory to the kernel \(kmem new_id\): Is a directory \(/.*/$KMEM/new_id\)$"
+want_err "^daxkit: reconfigure-device: daxkit0\.2: enabled again as devdax$"
+want_wrote "$DRV/unbind" daxkit0.2
+want_wrote "$DRV/bind" daxkit0.2
+want_changed
+verdict tool-reconfigure-system-ram-refused-bound-again
+
+# What dax_kmem logs while the command runs follows the error (appended
+# to /dev/kmsg while the tool is held writing to unbind).
+ram_tree kmem-klog
+rm "$root/$KMEM/new_id"
+mkdir "$root/$KMEM/new_id"
+kmem_logs() {
+	printf '%s\n' '6,600,999999,-;dax_kmem: region 0 cannot lend its memory' >> "$root/dev/kmsg"
+}
+begin
+run_held "$DRV/unbind" kmem_logs reconfigure-device -m system-ram 0.2
+want_rc 1
+want_held daxkit0.2
+want_err "^kernel: dax_kmem: region 0 cannot lend its memory$"
+verdict tool-reconfigure-kernel-log
+
+fresh nokmem
+rm -rf "$root/$KMEM"
+begin
+run reconfigure-device -m system-ram daxkit0.2
+want_rc 5
+want_err "^daxkit: reconfigure-device: kmem: the driver is not there: No such file or directory"
+want_err "^hint: dax_kmem is not loaded"
+want_unchanged
+run reconfigure-device -m devdax 0.2
+want_rc 0
+want_unchanged
+verdict tool-reconfigure-no-kmem
+
+# To devdax: the blocks offlined, then remove_id, then bound to dax_dev.
+kmem_tree kmem-dd
+at_remove_id() {
+	hq take "$root/$DRV/bind" "$work/mid.bind"
+	[ ! -s "$work/mid.bind" ] || because "bound to dax_dev before remove_id"
+	[ "$(head -c 7 "$root/$MEM/memory36/state")" = offline ] &&
+		[ "$(head -c 7 "$root/$MEM/memory37/state")" = offline ] ||
+		because "when remove_id was written, memory36 and 37 were not offline"
+}
+begin
+run_held "$KMEM/remove_id" at_remove_id reconfigure-device -m devdax daxkit0.2
+want_rc 0
+want_held daxkit0.2
+want_wrote "$DRV/bind" daxkit0.2
+want_state 36 offline $'online\n'
+want_state 37 offline $'online\n'
+want_changed "$MEM/memory36/state" "$MEM/memory37/state"
+want_err "^daxkit: reconfigure-device: reconfigured 1 device to devdax$"
+verdict tool-reconfigure-devdax-order
+
+kmem_tree kmem-dd-all
+begin
+run reconfigure-device -m devdax all
+want_rc 0
+want_wrote "$KMEM/remove_id" daxkit0.0daxkit0.2daxkit101.0
+want_wrote "$DRV/bind" daxkit0.0daxkit0.2daxkit101.0
+want_changed "$MEM/memory32/state" "$MEM/memory33/state" "$MEM/memory36/state" "$MEM/memory37/state"
+want_err "^daxkit: reconfigure-device: reconfigured 3 devices to devdax$"
+verdict tool-reconfigure-devdax-all
+
+# A block that will not go offline: those offlined before it are put
+# back online in the zone they were in, nothing else is written.  Run as
+# uid 65534, for whom memory34's state (0444) is not writable; the
+# others and the FIFOs are (a write to them would show).
+if command -v setpriv > /dev/null; then
+	kmem_tree kmem-busy
+	chmod 444 "$root/$P0/daxkit0.0/mapping0/"*
+	chmod 666 "$root/$MEM/memory32/state" "$root/$MEM/memory33/state" \
+		"$root/$KMEM/remove_id" "$root/$DRV/bind"
+	attr "$root/$MEM/memory33/valid_zones" Normal 444
+	attr "$root/$MEM/memory34/state" online 444
+	attr "$root/$MEM/memory34/valid_zones" Movable 444
+	begin
+	run --nobody reconfigure-device -m devdax daxkit0.0
+	want_rc 4
+	want_err "^daxkit: reconfigure-device: daxkit0\.0: memory34: cannot offline \(offline\): Permission denied \(/.*/$MEM/memory34/state\)$"
+	want_err "^daxkit: reconfigure-device: daxkit0\.0: left in system-ram mode, its memory as it was$"
+	want_state 32 online_movable offline
+	want_state 33 online_kernel offline
+	want_state 34 online $'online\n'
+	want_changed "$MEM/memory32/state" "$MEM/memory33/state"
+	want_no_write "$KMEM/remove_id"
+	want_no_write "$DRV/bind"
+	verdict tool-reconfigure-devdax-offline-fails-put-back
+fi
+
+# remove_id refused (a directory here): the blocks back online, not bound.
+kmem_tree kmem-dd-refused
+rm "$root/$KMEM/remove_id"
+mkdir "$root/$KMEM/remove_id"
+begin
+run reconfigure-device -m devdax daxkit0.2
+want_rc 1
+want_err "^daxkit: reconfigure-device: daxkit0\.2: cannot take its memory back from the kernel \(kmem remove_id\): Is a directory"
+want_state 36 online_kernel offline
+want_state 37 online_movable offline
+want_no_write "$DRV/bind"
+verdict tool-reconfigure-devdax-remove-id-fails-put-back
+
+kmem_tree kmem-online
+begin
+run online-memory daxkit0.0
+want_rc 0
+want_state 34 online_movable $'offline\n'
+want_changed "$MEM/memory34/state"
+want_json --each device "names(d) == ['daxkit0.0']"
+want_err "^daxkit: online-memory: onlined 1 memory block of 1 device$"
+verdict tool-online-memory
+
+kmem_tree kmem-online-nm
+begin
+run online-memory --no-movable 0.0
+want_rc 0
+want_state 34 online $'offline\n'
+want_changed "$MEM/memory34/state"
+verdict tool-online-memory-no-movable
+
+root=$work/kmem-list
+begin
+run online-memory daxkit0.2
+want_rc 0
+want_err "^daxkit: online-memory: daxkit0\.2: all 2 memory blocks already online$"
+want_unchanged
+run offline-memory daxkit100.0
+want_rc 1
+want_err "^daxkit: offline-memory: daxkit100\.0: not in system-ram mode: Invalid argument"
+want_unchanged
+verdict tool-online-memory-nothing-to-do
+
+kmem_tree kmem-offline
+begin
+run offline-memory all
+want_rc 0
+want_changed "$MEM/memory32/state" "$MEM/memory33/state" "$MEM/memory36/state" "$MEM/memory37/state"
+want_state 32 offline $'online\n'
+want_state 37 offline $'online\n'
+want_no_write "$KMEM/remove_id"
+want_err "^daxkit: offline-memory: offlined 4 memory blocks of 3 devices$"
+want_err "^daxkit: offline-memory: daxkit101\.0: no memory block lies in its ranges$"
+verdict tool-offline-memory-all
 
 # ---- the kernel log of a failure
 

@@ -74,7 +74,8 @@ check() {
 }
 
 all_cmds="check create-device destroy-device disable-device enable-device help list modules"
-all_cmds="$all_cmds poison resize restore save set-align stack stacks unstack"
+all_cmds="$all_cmds offline-memory online-memory poison reconfigure-device resize restore save"
+all_cmds="$all_cmds set-align stack stacks unstack"
 devs="daxkit0.0 daxkit0.1 daxkit100.0"
 
 check commands "$all_cmds" ""
@@ -114,6 +115,12 @@ check save-files "devices.json" save d
 check restore-files "devices.json other.json sub" restore ""
 check restore-options "--boot --help" restore --
 check check-options "--help --json" check --
+check reconfigure-modes "devdax system-ram" reconfigure-device -m ""
+check reconfigure-mode-long "system-ram" reconfigure-device daxkit0.0 --mode s
+check reconfigure-devices "all $devs" reconfigure-device -m devdax ""
+check reconfigure-options "--force --help --mode --no-movable --no-online --region" reconfigure-device --
+check online-memory-options "--help --no-movable --region" online-memory --
+check offline-memory-devices "all $devs" offline-memory ""
 ROOT=$work/empty check root-prefix-devices "all" enable-device ""
 ROOT=$work/empty check root-prefix-regions "" list -r ""
 ROOT=$work/empty check root-prefix-pmem "" stack ""

@@ -319,6 +319,8 @@ static void check_nodes(const struct dk_bus *bus)
 			if (!d->enabled || !d->size)
 				continue;
 			enabled++;
+			if (d->mode == DK_MODE_SYSTEM_RAM)
+				continue;	/* kmem makes no node */
 			if (dk_path(node, sizeof(node), "/dev/%s", d->name))
 				continue;
 			if (stat(node, &st)) {

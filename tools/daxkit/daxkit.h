@@ -60,6 +60,15 @@ struct dk_mapping {
 	unsigned long long page_offset, start, end;
 };
 
+/* The drivers of bus daxkit: a device's mode is the one it is bound to. */
+#define DK_DRV_DEVDAX	"dax_dev"	/* /dev/daxkitR.N */
+#define DK_DRV_KMEM	"kmem"		/* module dax_kmem: hot-plugged System RAM */
+
+enum dk_mode {
+	DK_MODE_DEVDAX,		/* bound to dax_dev, to no driver, or to another */
+	DK_MODE_SYSTEM_RAM,	/* bound to kmem */
+};
+
 struct dk_dev {
 	char name[DK_NAME_MAX];		/* daxkitR.N */
 	char path[PATH_MAX];		/* its sysfs directory */
@@ -67,7 +76,8 @@ struct dk_dev {
 	unsigned long long size, align, resource;
 	bool has_resource;
 	int numa_node, target_node;
-	bool enabled;
+	bool enabled;			/* bound to a driver */
+	enum dk_mode mode;
 	char driver[DK_NAME_MAX];
 	char class_dev[DK_NAME_MAX];	/* daxX.Y in class dax, or "" */
 	long poison_count;		/* -1: not readable */
@@ -128,6 +138,33 @@ int dk_scan(struct dk_bus *bus);
 int dk_scan_find(struct dk_bus *bus, const char *name, struct dk_dev **dev,
 		 struct dk_region **region);
 
+/* ---- memory.c: memory blocks (memory hotplug's sysfs) ---- */
+
+struct dk_block {
+	unsigned int id;		/* memoryN */
+	unsigned long long start;	/* phys_index * block size */
+	bool online;			/* state "online" */
+	bool movable;			/* online in ZONE_MOVABLE (valid_zones) */
+	bool changed;			/* offlined by us: dk_blocks_restore() undoes it */
+};
+
+struct dk_blocks {
+	struct dk_block *b;		/* by address */
+	int n, online;
+	unsigned long long size;	/* block_size_bytes */
+};
+
+const char *dk_mode_name(enum dk_mode mode);
+int dk_dev_blocks(const struct dk_dev *dev, struct dk_blocks *bs);
+void dk_blocks_free(struct dk_blocks *bs);
+bool dk_blocks_movable(const struct dk_blocks *bs);
+int dk_blocks_online(const struct dk_dev *dev, struct dk_blocks *bs, bool movable);
+int dk_blocks_offline(const struct dk_dev *dev, struct dk_blocks *bs);
+void dk_blocks_restore(const struct dk_dev *dev, struct dk_blocks *bs);
+int dk_auto_online(char *buf, size_t len);
+int dk_kmem_write(const struct dk_dev *dev, const char *file);
+int dk_driver_file(const char *driver, const char *file, char *path, size_t len);
+
 /* ---- modules.c ---- */
 
 struct kmod_ctx;
@@ -156,6 +193,9 @@ int cmd_poison(int argc, char **argv);
 int cmd_save(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_reconfigure_device(int argc, char **argv);
+int cmd_online_memory(int argc, char **argv);
+int cmd_offline_memory(int argc, char **argv);
 
 /* save.c */
 int dk_layout_file(const char *arg, char *buf, size_t len);

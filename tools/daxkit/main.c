@@ -21,6 +21,9 @@ static const struct dk_command commands[] = {
 	{ "set-align", cmd_set_align, "DEVICE -a ALIGN [-f]" },
 	{ "enable-device", cmd_enable_device, "DEVICE|all [-r REGION]" },
 	{ "disable-device", cmd_disable_device, "DEVICE|all [-r REGION]" },
+	{ "reconfigure-device", cmd_reconfigure_device, "DEVICE|all -m system-ram|devdax [-r REGION] [--no-online] [--no-movable] [-f]" },
+	{ "online-memory", cmd_online_memory, "DEVICE|all [-r REGION] [--no-movable]" },
+	{ "offline-memory", cmd_offline_memory, "DEVICE|all [-r REGION]" },
 	{ "modules", cmd_modules, "[status [--json] | load [--ranges=LIST] [--fsdax=IDS] [--stack=PATH] | unload | reload [...]]" },
 	{ "stack", cmd_stack, "/dev/pmemN" },
 	{ "unstack", cmd_unstack, "/dev/pmemN|daxkitR" },
@@ -39,7 +42,7 @@ static void usage(FILE *f)
 
 	fprintf(f, "usage: daxkit COMMAND [OPTIONS]\n\ncommands:\n");
 	for (i = 0; i < NR_COMMANDS; i++)
-		fprintf(f, "  %-15s %s\n", commands[i].name, commands[i].usage);
+		fprintf(f, "  %-18s %s\n", commands[i].name, commands[i].usage);
 	fprintf(f, "\n'daxkit COMMAND --help' for one command; man 8 daxkit for all.\n");
 }
 

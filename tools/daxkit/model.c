@@ -106,6 +106,7 @@ static int dev_read(struct dk_dev *d)
 		d->target_node = -1;
 	link_name(d->path, "driver", d->driver, sizeof(d->driver));
 	d->enabled = d->driver[0] != '\0';
+	d->mode = strcmp(d->driver, DK_DRV_KMEM) ? DK_MODE_DEVDAX : DK_MODE_SYSTEM_RAM;
 	d->poison_count = -1;
 	if (!dk_read_poison(d, NULL, &count))
 		d->poison_count = count;
@@ -447,6 +448,28 @@ static json_object *mappings_json(const struct dk_dev *d, bool human)
 	return arr;
 }
 
+/*
+ * A system-ram device's memory blocks, as daxctl counts them: how many are
+ * online, how many there are, and whether all those online are in
+ * ZONE_MOVABLE (left out when none is online).  Nothing when the ranges
+ * cannot be read (root only) or the kernel has no memory hotplug.
+ */
+static void memblocks_json(const struct dk_dev *d, json_object *o)
+{
+	struct dk_blocks bs;
+	int rc = dk_dev_blocks(d, &bs);
+
+	if (rc == -EACCES)
+		restricted = true;
+	if (rc)
+		return;
+	json_object_object_add(o, "online_memblocks", json_object_new_int(bs.online));
+	json_object_object_add(o, "total_memblocks", json_object_new_int(bs.n));
+	if (bs.online)
+		json_object_object_add(o, "movable", json_object_new_boolean(dk_blocks_movable(&bs)));
+	dk_blocks_free(&bs);
+}
+
 /* A device as `daxkit list` shows it; daxctl's field names where they mean the same. */
 json_object *dk_dev_json(const struct dk_dev *d, unsigned int flags)
 {
@@ -459,9 +482,11 @@ json_object *dk_dev_json(const struct dk_dev *d, unsigned int flags)
 	json_object_object_add(o, "align", json_object_new_int64((int64_t)d->align));
 	json_object_object_add(o, "target_node", json_object_new_int(d->target_node));
 	json_object_object_add(o, "numa_node", json_object_new_int(d->numa_node));
-	json_object_object_add(o, "mode", json_object_new_string("devdax"));
+	json_object_object_add(o, "mode", json_object_new_string(dk_mode_name(d->mode)));
 	if (!d->enabled)
 		json_object_object_add(o, "state", json_object_new_string("disabled"));
+	if (d->mode == DK_MODE_SYSTEM_RAM)
+		memblocks_json(d, o);
 	if (d->poison_count >= 0)
 		json_object_object_add(o, "poison_count", json_object_new_int64(d->poison_count));
 	if (flags & DK_JSON_VERBOSE) {

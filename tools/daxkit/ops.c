@@ -14,6 +14,13 @@ int dk_dev_bind(const struct dk_dev *dev, bool bind)
 	char path[PATH_MAX];
 	int rc;
 
+	/* kmem has no unbind: its memory must be offlined and removed first. */
+	if (!bind && dev->mode == DK_MODE_SYSTEM_RAM) {
+		dk_err(dev->name, "disable (unbind): its memory is System RAM", EBUSY, dev->path);
+		dk_hint("'daxkit reconfigure-device -m devdax %s' takes it back and enables it as devdax",
+			dev->name);
+		return -EBUSY;
+	}
 	if (bind)
 		rc = dk_path(path, sizeof(path), "/sys/bus/daxkit/drivers/dax_dev/bind");
 	else

@@ -146,7 +146,7 @@ load_refused item12-ranges-sixteen-and-legacy-refused "$(nth_2m $((4 * GB)) 16)"
 	'more than 16 ranges: 16 in ranges= and 1 legacy'
 
 t=item12-ranges-fifteen-and-legacy-served
-if ! modprobe dax_pmem ranges=$(nth_2m $((4 * GB)) 15); then
+if ! modprobe dax_pmem soft_reserved=0 ranges=$(nth_2m $((4 * GB)) 15); then
 	fail $t "15 ranges and the legacy one were refused"
 else
 	n=$(ls -d $B/daxkit*.0 | wc -l)

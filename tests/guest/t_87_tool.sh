@@ -151,7 +151,7 @@ i=0
 while [ $i -lt 20 ] && [ ! -c /dev/daxkit0.0 ]; do sleep 0.2; i=$((i + 1)); done
 t=tool-list-default
 run 0 $T list
-expect $t "daxkit0.0 daxkit16.0" "$(echo "$out" | jf chardev | tr '\n' ' ' | sed 's/ $//')" "devices listed"
+expect $t "daxkit0.0 daxkit16.0 daxkit32.0" "$(echo "$out" | jf chardev | tr '\n' ' ' | sed 's/ $//')" "devices listed"
 t=tool-list-device-fields
 run 0 $T list -d daxkit0.0
 got="$(echo "$out" | jf size) $(echo "$out" | jf align) $(echo "$out" | jf mode) $(echo "$out" | jf region)"
@@ -159,7 +159,7 @@ expect $t "$((256 * MB)) $(rd $B/daxkit0.0/align) devdax 0" "$got" "size align m
 t=tool-list-regions
 run 0 $T list -R
 got="$(echo "$out" | jf id | tr '\n' ' ')/$(echo "$out" | jf provider | tr '\n' ' ')"
-expect $t "0 16 /legacy ranges " "$got" "region ids and providers"
+expect $t "0 16 32 /legacy ranges soft-reserved " "$got" "region ids and providers"
 t=tool-list-regions-devices
 run 0 $T list -R -D -r 16
 got="$(echo "$out" | jf id) $(echo "$out" | jf chardev) $(echo "$out" | jf available_size)"

@@ -12,13 +12,6 @@ SR=0x80000000
 KMEM=/sys/bus/daxkit/drivers/kmem
 k=daxkit32.0
 
-t=soft-reserved-range-at-boot
-if ! dmesg | grep -q '0x0000000080000000-0x000000008fffffff\] *soft reserved'; then
-	fail $t "the boot log does not say the range is soft reserved: $(dmesg | grep -i 'soft res' | head -n 3 | tr '\n' '|')"
-else
-	pass $t
-fi
-
 t=soft-reserved-served-as-region-32
 if ! modprobe dax_pmem; then
 	fail $t "modprobe dax_pmem failed"

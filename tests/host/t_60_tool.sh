@@ -15,7 +15,7 @@
 # 100, namespace0.0's nd_dax dax0.1 (daxkit100.0 enabled, 2 GiB on NUMA
 # node 1, shown in class dax as dax0.0; daxkit100.1 the seed); 101,
 # stacked on /dev/pmem1 (daxkit101.0, 64 MiB, disabled).  Beside
-# dax_dev, the bus has the kmem driver of dax_kmem (new_id, remove_id);
+# dax_dev, the bus has the kmem driver of dax_dev (new_id, remove_id);
 # memory hotplug's /sys/devices/system/memory has 128 MiB blocks, two of
 # boot RAM (memory0, memory1) and auto_online_blocks offline; the checks
 # of system-ram mode add the blocks of their devices.
@@ -1966,19 +1966,19 @@ want_wrote "$DRV/bind" daxkit0.2
 want_changed
 verdict tool-reconfigure-system-ram-refused-bound-again
 
-# What dax_kmem logs while the command runs follows the error (appended
+# What the kmem driver logs while the command runs follows the error (appended
 # to /dev/kmsg while the tool is held writing to unbind).
 ram_tree kmem-klog
 rm "$root/$KMEM/new_id"
 mkdir "$root/$KMEM/new_id"
 kmem_logs() {
-	printf '%s\n' '6,600,999999,-;dax_kmem: region 0 cannot lend its memory' >> "$root/dev/kmsg"
+	printf '%s\n' '6,600,999999,-;kmem daxkit0.2: holds no whole memory block of 128 MiB' >> "$root/dev/kmsg"
 }
 begin
 run_held "$DRV/unbind" kmem_logs reconfigure-device -m system-ram 0.2
 want_rc 1
 want_held daxkit0.2
-want_err "^kernel: dax_kmem: region 0 cannot lend its memory$"
+want_err "^kernel: kmem daxkit0.2: holds no whole memory block of 128 MiB$"
 verdict tool-reconfigure-kernel-log
 
 fresh nokmem
@@ -1987,7 +1987,7 @@ begin
 run reconfigure-device -m system-ram daxkit0.2
 want_rc 5
 want_err "^daxkit: reconfigure-device: kmem: the driver is not there: No such file or directory"
-want_err "^hint: dax_kmem is not loaded"
+want_err "^hint: dax_dev is not loaded"
 want_unchanged
 run reconfigure-device -m devdax 0.2
 want_rc 0

@@ -62,7 +62,7 @@ struct dk_mapping {
 
 /* The drivers of bus daxkit: a device's mode is the one it is bound to. */
 #define DK_DRV_DEVDAX	"dax_dev"	/* /dev/daxkitR.N */
-#define DK_DRV_KMEM	"kmem"		/* module dax_kmem: hot-plugged System RAM */
+#define DK_DRV_KMEM	"kmem"		/* in dax_dev: hot-plugged System RAM */
 
 enum dk_mode {
 	DK_MODE_DEVDAX,		/* bound to dax_dev, to no driver, or to another */

@@ -45,7 +45,7 @@ void dk_klog_mark(void)
 static bool klog_ours(const char *msg)
 {
 	static const char *const ours[] = {
-		"dax_core", "dax_dev", "dax_pmem", "dax_kmem", "dax_fs_helper", "daxkit",
+		"dax_core", "dax_dev", "dax_pmem", "dax_fs_helper", "daxkit",
 	};
 	size_t i;
 

@@ -189,7 +189,8 @@ static void region_provider(struct dk_region *r)
 
 	link_name(r->path, "subsystem", sub, sizeof(sub));
 	if (!strncmp(r->parent, "daxkit_pmem.", 12)) {
-		r->provider = r->id < 16 ? "legacy" : "ranges";
+		/* dax_pmem's ids: legacy 0..15, ranges= 16..31, soft-reserved 32..47 */
+		r->provider = r->id < 16 ? "legacy" : r->id < 32 ? "ranges" : "soft-reserved";
 	} else if (!strncmp(r->parent, "daxkit_stack.", 13)) {
 		r->provider = "stack";
 		stack_blockdev(r->id, r->blockdev, sizeof(r->blockdev));

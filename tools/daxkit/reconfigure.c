@@ -2,7 +2,7 @@
 /*
  * daxkit reconfigure-device: a device's mode.  system-ram hands its
  * memory to the kernel as hot-plugged System RAM (the kmem driver of
- * dax_kmem, through its new_id) and onlines it, in ZONE_MOVABLE unless
+ * dax_dev, through its new_id) and onlines it, in ZONE_MOVABLE unless
  * told otherwise; devdax offlines that memory, all or nothing, takes it
  * back (kmem's remove_id) and binds the device to dax_dev again.
  */
@@ -35,7 +35,11 @@ static int need_file(const char *driver, const char *file, const char *module)
 	if (!dk_driver_file(driver, file, path, sizeof(path)) && dk_exists(path))
 		return 0;
 	dk_err(driver, "the driver is not there", ENOENT, path);
-	dk_hint("%s is not loaded: 'modprobe %s'", module, module);
+	if (strcmp(driver, DK_DRV_KMEM))
+		dk_hint("%s is not loaded: 'modprobe %s'", module, module);
+	else
+		dk_hint("%s is not loaded ('modprobe %s'), or was built for a kernel without memory hot-remove (CONFIG_MEMORY_HOTREMOVE)",
+			module, module);
 	return EXIT_NOMODULES;
 }
 
@@ -74,8 +78,8 @@ static int recfg_checks(const struct recfg_opts *o, struct dk_dev **devs, int n)
 		return 0;
 	if (!ram)
 		return need_file(DK_DRV_DEVDAX, "bind", "dax_dev") ?:
-			need_file(DK_DRV_KMEM, "remove_id", "dax_kmem");
-	rc = need_file(DK_DRV_KMEM, "new_id", "dax_kmem");
+			need_file(DK_DRV_KMEM, "remove_id", "dax_dev");
+	rc = need_file(DK_DRV_KMEM, "new_id", "dax_dev");
 	return rc ? rc : policy_check(o);
 }
 

@@ -49,6 +49,18 @@ if clients_up; then
 		--verify_state_save=0 2>&1 | grep -E 'WRITE:|READ:|err='
 	clients_down
 fi
+echo "--- system-ram mode: a namespace on NUMA node 1 (the NVDIMM's, no CPUs, no RAM)"
+echo "    becomes System RAM of node 1, onlined movable; a program bound to node 1 uses it"
+ndctl create-namespace -m devdax -M mem -s 384M -n demo-ram -r $NDR > /dev/null
+kr=$(daxkit_of "$(nd_dax_of demo-ram)") && wait_for /dev/$kr
+echo offline > /sys/devices/system/memory/auto_online_blocks
+daxkit reconfigure-device -m system-ram $kr |
+	grep -E '"(chardev|mode|target_node|online_memblocks|total_memblocks|movable)"'
+grep 'System RAM (daxkit)' /proc/iomem
+grep MemTotal /sys/devices/system/node/node1/meminfo
+echo "dkmbind 1 64 (mbind to node 1, touch 64 MiB): $(/tests/bin/dkmbind 1 64)"
+daxkit reconfigure-device -m devdax $kr | grep -E '"(chardev|mode)"'
+echo "node1 after: $(grep MemTotal /sys/devices/system/node/node1/meminfo 2>/dev/null || echo gone)"
 echo "--- daxkitfs, the reference filesystem on dax_fs_helper: dax_pmem fsdax=0 gives"
 echo "    region 0 the pages fs/dax.c needs; mkfs.daxkitfs, mount -t daxkitfs"
 modprobe -r dax_pmem && modprobe dax_pmem fsdax=0 && wait_for /dev/daxkit0.0

@@ -232,6 +232,55 @@ else
 	pass $t
 fi
 
+# The same round trip with the tool, as a user would (daxctl's way: new_id,
+# then online_movable to each block; back: offline, remove_id, bind).
+jf() { sed -n "s/^ *\"$1\": //p" | sed 's/,$//; s/^"//; s/"$//'; }
+t=kmem-tool-reconfigure-system-ram
+if ! out=$(daxkit reconfigure-device -m system-ram $k 2>&1); then
+	fail $t "exit $?: $(echo "$out" | tr '\n' '|')"
+elif ! l=$(daxkit list -d $k 2>&1); then
+	fail $t "daxkit list -d $k: $(echo "$l" | tr '\n' '|')"
+else
+	got="$(echo "$l" | jf mode) $(echo "$l" | jf online_memblocks) $(echo "$l" | jf total_memblocks) $(echo "$l" | jf movable) $(node_kb 1)"
+	expect $t "system-ram $nblocks $nblocks true $want_kb" "$got" "mode, online and total blocks, movable, node1 kB"
+fi
+t=kmem-tool-reconfigure-devdax
+if ! out=$(daxkit reconfigure-device -m devdax $k 2>&1); then
+	fail $t "exit $?: $(echo "$out" | tr '\n' '|')"
+else
+	got="$(daxkit list -d $k | jf mode) $(drv $k) $(ram) $(node_kb 1)"
+	expect $t "devdax dax_dev 0 0" "$got" "mode, driver, RAM entries, node1 kB"
+fi
+
+# Struct pages on the media (-M dev: an altmap in the namespace's
+# reserve): lending unmaps them, taking the memory back maps them again
+# from the same reserve, and the device maps and keeps data after.
+ndctl destroy-namespace -f "$ns" > /dev/null 2>&1
+t=kmem-altmap-round-trip
+if ! out=$(ndctl create-namespace -m devdax -M dev -s $size -n daxkit-kmem-dev -r $NDR 2>&1); then
+	fail $t "ndctl create-namespace -M dev: $(echo "$out" | tail -n 2 | tr '\n' '|')"
+elif ! dx=$(nd_dax_of daxkit-kmem-dev) || ! k=$(daxkit_of "$dx") || ! wait_for /dev/$k; then
+	fail $t "no daxkit device for daxkit-kmem-dev"
+else
+	ns=$(rd $ND/$dx/namespace)
+	/tests/bin/daxmap /dev/$k write $((16 * MB)) $((2 * MB)) 921 > /dev/null 2>&1
+	echo "$k" > $DEVDAX/unbind
+	if ! out=$(wr "$k" $KMEM/new_id); [ -n "$out" ]; then
+		fail $t "new_id: $out"
+	elif [ "$(ram)" != 1 ]; then
+		fail $t "$(ram) 'System RAM (daxkit)' entries after new_id"
+	elif ! out=$(wr "$k" $KMEM/remove_id); [ -n "$out" ]; then
+		fail $t "remove_id: $out"
+	elif ! out=$(wr "$k" $DEVDAX/bind); [ -n "$out" ] || ! wait_for /dev/$k; then
+		fail $t "back to dax_dev: $out"
+	elif ! out=$(/tests/bin/daxmap /dev/$k write $((16 * MB)) $((2 * MB)) 922 2>&1) ||
+		! out=$(/tests/bin/daxmap /dev/$k verify $((16 * MB)) $((2 * MB)) 922 2>&1); then
+		fail $t "/dev/$k after the round trip: $out"
+	else
+		pass $t
+	fi
+fi
+
 wr "$policy" $MEM/auto_online_blocks > /dev/null
 ndctl destroy-namespace -f "$ns" > /dev/null 2>&1
 modprobe -r dax_pmem

@@ -4,15 +4,15 @@
 #define _DAX_DEV_H
 
 #ifdef CONFIG_MEMORY_HOTREMOVE
-int dax_kmem_init(void);
-void dax_kmem_exit(void);
+int dax_dev_kmem_init(void);
+void dax_dev_kmem_exit(void);
 #else
-static inline int dax_kmem_init(void)
+static inline int dax_dev_kmem_init(void)
 {
 	return 0;
 }
 
-static inline void dax_kmem_exit(void)
+static inline void dax_dev_kmem_exit(void)
 {
 }
 #endif

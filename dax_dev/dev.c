@@ -523,7 +523,7 @@ static int __init dax_dev_init(void)
 	rc = dax_core_driver_register(&dax_dev_driver);
 	if (rc)
 		return rc;
-	rc = dax_kmem_init();
+	rc = dax_dev_kmem_init();
 	if (rc)
 		dax_core_driver_unregister(&dax_dev_driver);
 	return rc;
@@ -531,7 +531,7 @@ static int __init dax_dev_init(void)
 
 static void __exit dax_dev_exit(void)
 {
-	dax_kmem_exit();
+	dax_dev_kmem_exit();
 	dax_core_driver_unregister(&dax_dev_driver);
 }
 

@@ -287,20 +287,20 @@ static struct dax_core_driver dax_kmem_driver = {
 };
 
 /**
- * dax_kmem_init() - register the system-ram driver
+ * dax_dev_kmem_init() - register the system-ram driver
  *
  * Return: 0 or the error of registering it.
  */
-int dax_kmem_init(void)
+int dax_dev_kmem_init(void)
 {
 	return dax_core_driver_register_by_id(&dax_kmem_driver, dax_kmem_leave);
 }
 
 /**
- * dax_kmem_exit() - unregister it; no memory is added (the module is held
+ * dax_dev_kmem_exit() - unregister it; no memory is added (the module is held
  * while there is)
  */
-void dax_kmem_exit(void)
+void dax_dev_kmem_exit(void)
 {
 	dax_core_driver_unregister(&dax_kmem_driver);
 }

@@ -148,6 +148,8 @@ esac
 t=kmem-rmmod-refused-while-added
 if rmmod dax_dev 2>/dev/null; then
 	fail $t "rmmod dax_dev succeeded with memory online"; exit 0
+elif rmmod dax_pmem 2>/dev/null; then
+	fail $t "rmmod dax_pmem succeeded with its region's memory lent"; exit 0
 elif [ "$(drv $k)" != kmem ] || [ "$(node_kb 1)" != $want_kb ]; then
 	fail $t "after the refused rmmod: driver '$(drv $k)', node1 $(node_kb 1) kB"
 else

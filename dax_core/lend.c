@@ -73,19 +73,33 @@ static int daxkit_region_may_lend(struct daxkit_region *region,
 int dax_core_dev_lend(struct daxkit_dev *ddev)
 {
 	struct daxkit_region *region = ddev->region;
+	void *kaddr;
 	int rc;
 
 	dax_core_kill(ddev->dcore);
 	mutex_lock(&region->lock);
 	rc = daxkit_region_may_lend(region, ddev);
-	if (!rc)
-		rc = region->mem_ops->lend(region->mem_data);
+	kaddr = region->kaddr;
 	if (!rc) {
+		/* From here no page walker (poison) starts on the region. */
 		region->lent = ddev;
-		/* No struct pages: whatever walks them (poison) leaves them be. */
 		region->kaddr = NULL;
 	}
 	mutex_unlock(&region->lock);
+	if (rc)
+		return rc;
+	/*
+	 * Not under the region's lock: unmapping waits for every reference
+	 * to the pages, and a failure notice holds one while it waits for
+	 * that lock.
+	 */
+	rc = region->mem_ops->lend(region->mem_data);
+	if (rc) {
+		mutex_lock(&region->lock);
+		region->lent = NULL;
+		region->kaddr = kaddr;
+		mutex_unlock(&region->lock);
+	}
 	return rc;
 }
 DAXKIT_EXPORT(dax_core_dev_lend);
@@ -104,17 +118,22 @@ int dax_core_dev_reclaim(struct daxkit_dev *ddev)
 {
 	struct daxkit_region *region = ddev->region;
 	void *kaddr;
-	int rc = -EINVAL;
+	int rc;
 
 	mutex_lock(&region->lock);
-	if (region->lent == ddev)
-		rc = region->mem_ops->reclaim(region->mem_data, &kaddr);
-	if (!rc) {
-		region->kaddr = kaddr;
-		region->lent = NULL;
-	}
+	rc = region->lent == ddev ? 0 : -EINVAL;
 	mutex_unlock(&region->lock);
-	return rc;
+	if (rc)
+		return rc;
+	/* Only @ddev's driver gives the memory back: nothing races this. */
+	rc = region->mem_ops->reclaim(region->mem_data, &kaddr);
+	if (rc)
+		return rc;
+	mutex_lock(&region->lock);
+	region->kaddr = kaddr;
+	region->lent = NULL;
+	mutex_unlock(&region->lock);
+	return 0;
 }
 DAXKIT_EXPORT(dax_core_dev_reclaim);
 

@@ -207,14 +207,14 @@ static int dax_kmem_probe(struct daxkit_dev *ddev)
 	struct dax_kmem *k;
 
 	if (nid == NUMA_NO_NODE) {
-		dev_info(dev, "no target node: its memory cannot be System RAM\n");
+		dev_info_ratelimited(dev, "no target node: its memory cannot be System RAM\n");
 		return -EINVAL;
 	}
 	k = dax_kmem_alloc(ddev, nid);
 	if (IS_ERR(k)) {
 		if (PTR_ERR(k) == -ENOSPC)
-			dev_info(dev, "holds no whole memory block of %lu MiB\n",
-				 memory_block_size_bytes() >> 20);
+			dev_info_ratelimited(dev, "holds no whole memory block of %lu MiB\n",
+					     memory_block_size_bytes() >> 20);
 		return PTR_ERR(k);
 	}
 	rc = dax_core_dev_lend(ddev);

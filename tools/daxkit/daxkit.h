@@ -135,6 +135,8 @@ void dk_print_devs(struct dk_dev **devs, int n);
 int dk_region_attr(const struct dk_region *r, const char *attr, char *buf, size_t len);
 int dk_dev_quiesce(struct dk_dev *dev, bool force, bool *rebind);
 int dk_scan(struct dk_bus *bus);
+int dk_scan_targets(struct dk_bus *bus, const char *arg, int region,
+		    bool (*want)(const struct dk_dev *), struct dk_dev ***out);
 int dk_scan_find(struct dk_bus *bus, const char *name, struct dk_dev **dev,
 		 struct dk_region **region);
 

@@ -70,13 +70,9 @@ int cmd_destroy_device(int argc, char **argv)
 	}
 	if (optind + 1 != argc)
 		return dk_bad_usage("which device? (DEVICE or all)%s", NULL);
-	rc = dk_scan(&bus);
-	if (rc)
-		return rc;
-	n = dk_targets(&bus, argv[optind], region, destroy_wanted, &devs);
+	n = dk_scan_targets(&bus, argv[optind], region, destroy_wanted, &devs);
 	if (n < 0) {
 		json_object_put(out);
-		dk_bus_free(&bus);
 		return -n;
 	}
 	for (i = 0; i < n; i++) {

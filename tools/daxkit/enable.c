@@ -39,14 +39,10 @@ static int set_enabled(int argc, char **argv, bool enable)
 	}
 	if (optind + 1 != argc)
 		return dk_bad_usage("which device? (DEVICE or all)%s", NULL);
-	rc = dk_scan(&bus);
-	if (rc)
-		return rc;
-	n = dk_targets(&bus, argv[optind], region, enable ? enable_wanted : disable_wanted, &devs);
-	if (n < 0) {
-		dk_bus_free(&bus);
+	n = dk_scan_targets(&bus, argv[optind], region,
+			    enable ? enable_wanted : disable_wanted, &devs);
+	if (n < 0)
 		return -n;
-	}
 	for (i = 0; i < n; i++) {
 		struct dk_dev *d = devs[i];
 

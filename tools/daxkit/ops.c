@@ -203,3 +203,20 @@ int dk_scan_find(struct dk_bus *bus, const char *name, struct dk_dev **dev,
 	dk_bus_free(bus);
 	return EXIT_NOTFOUND;
 }
+
+/*
+ * Scan the bus, then dk_targets().  Returns how many devices, or an exit
+ * code (negative) after saying why, with @bus already freed.
+ */
+int dk_scan_targets(struct dk_bus *bus, const char *arg, int region,
+		    bool (*want)(const struct dk_dev *), struct dk_dev ***out)
+{
+	int n = dk_scan(bus);
+
+	if (n)
+		return -n;
+	n = dk_targets(bus, arg, region, want, out);
+	if (n < 0)
+		dk_bus_free(bus);
+	return n;
+}

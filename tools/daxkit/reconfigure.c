@@ -277,14 +277,10 @@ int cmd_reconfigure_device(int argc, char **argv)
 	if (rc)
 		return rc;
 	ram = o.mode == DK_MODE_SYSTEM_RAM;
-	rc = dk_scan(&bus);
-	if (rc)
-		return rc;
-	n = dk_targets(&bus, argv[optind], region, ram ? to_ram_wanted : to_devdax_wanted, &devs);
-	if (n < 0) {
-		dk_bus_free(&bus);
+	n = dk_scan_targets(&bus, argv[optind], region,
+			    ram ? to_ram_wanted : to_devdax_wanted, &devs);
+	if (n < 0)
 		return -n;
-	}
 	rc = recfg_checks(&o, devs, n);
 	if (rc) {
 		free(devs);

@@ -113,40 +113,6 @@ bool dax_core_dev_poisoned(struct daxkit_dev *ddev, pgoff_t pgoff,
 }
 DAXKIT_EXPORT(dax_core_dev_poisoned);
 
-/**
- * struct daxkit_poison_span - a range of a device, for a scan without locks
- * @pfn: its first page frame
- * @pgoff: its first page in the device
- * @nr: its pages
- */
-struct daxkit_poison_span {
-	unsigned long pfn;
-	pgoff_t pgoff;
-	unsigned long nr;
-};
-
-/*
- * The device's ranges as they are now, with the region's lock held: the
- * scan holds it too, because system-ram mode can take a region's pages
- * away (lend.c) while the attribute is being read.
- */
-static struct daxkit_poison_span *daxkit_poison_spans(struct daxkit_dev *ddev,
-						      int *nr)
-{
-	struct daxkit_poison_span *spans;
-	int i;
-
-	lockdep_assert_held(&ddev->region->lock);
-	*nr = ddev->nr_range;
-	spans = kmalloc_array(max(*nr, 1), sizeof(*spans), GFP_KERNEL);
-	for (i = 0; spans && i < *nr; i++) {
-		spans[i].pfn = PHYS_PFN(ddev->ranges[i].res->start);
-		spans[i].pgoff = ddev->ranges[i].pgoff;
-		spans[i].nr = PHYS_PFN(resource_size(ddev->ranges[i].res));
-	}
-	return spans;
-}
-
 /* Room kept for the line that says the listing stops short. */
 #define DAXKIT_POISON_TAIL	64
 
@@ -174,25 +140,23 @@ static ssize_t poison_show(struct device *dev, struct device_attribute *attr,
 			   char *buf)
 {
 	struct daxkit_dev *ddev = container_of(dev, struct daxkit_dev, dev);
-	struct daxkit_poison_span *spans;
-	unsigned long i, run = 0, more = 0;
+	unsigned long pfn, i, nr, run = 0, more = 0;
 	pgoff_t first = 0;
-	int nr = 0, s, len = 0;
+	int s, nr_range, len = 0;
 
+	/*
+	 * The scan holds the region's lock: system-ram mode can take the
+	 * region's pages away (lend.c), and the layout cannot change under it.
+	 */
 	mutex_lock(&ddev->region->lock);
-	spans = NULL;
-	if (daxkit_region_may_be_poisoned(ddev->region)) {
-		spans = daxkit_poison_spans(ddev, &nr);
-		if (!spans) {
-			mutex_unlock(&ddev->region->lock);
-			return -ENOMEM;
-		}
-	}
-	for (s = 0; spans && s < nr; s++) {
-		for (i = 0; i < spans[s].nr; i++) {
-			if (PageHWPoison(pfn_to_page(spans[s].pfn + i))) {
+	nr_range = daxkit_region_may_be_poisoned(ddev->region) ? ddev->nr_range : 0;
+	for (s = 0; s < nr_range; s++) {
+		pfn = PHYS_PFN(ddev->ranges[s].res->start);
+		nr = PHYS_PFN(resource_size(ddev->ranges[s].res));
+		for (i = 0; i < nr; i++) {
+			if (PageHWPoison(pfn_to_page(pfn + i))) {
 				if (!run++)
-					first = spans[s].pgoff + i;
+					first = ddev->ranges[s].pgoff + i;
 				continue;
 			}
 			if (run)
@@ -206,7 +170,6 @@ static ssize_t poison_show(struct device *dev, struct device_attribute *attr,
 	if (run)
 		daxkit_poison_emit(buf, &len, &more, first, run);
 	mutex_unlock(&ddev->region->lock);
-	kfree(spans);
 	if (more)
 		len += sysfs_emit_at(buf, len, "# %lu more runs not listed\n", more);
 	return len;

@@ -50,6 +50,16 @@ online_all() {
 	done
 }
 
+# leave: remove_id for $k (60 s at most); then it must be unbound, with no
+# daxkit RAM in /proc/iomem and nothing on node 1.  Prints why not.
+leave() {
+	local out
+	out=$(timeout 60 sh -c "echo $k > $KMEM/remove_id" 2>&1) || { echo "remove_id: $out"; return 1; }
+	[ -z "$(drv $k)" ] && [ "$(ram)" = 0 ] && [ "$(node_kb 1)" = 0 ] && return 0
+	echo "after remove_id: driver '$(drv $k)', $(ram) RAM entries, node1 $(node_kb 1) kB"
+	return 1
+}
+
 drv() { [ -e /sys/bus/daxkit/devices/$1/driver ] && basename "$(readlink /sys/bus/daxkit/devices/$1/driver)"; }
 ram() { grep -c 'System RAM (daxkit)' /proc/iomem; }
 
@@ -167,10 +177,8 @@ exec 7> /tmp/hold.in
 bg_wait_for /tmp/hold.out held
 if ! grep -q held /tmp/hold.out; then
 	fail $t "dkmbind did not hold: $(tr '\n' '|' < /tmp/hold.out)"
-elif ! out=$(timeout 60 sh -c "echo $k > $KMEM/remove_id" 2>&1); then
-	fail $t "remove_id: $out"
-elif [ -n "$(drv $k)" ] || [ "$(ram)" != 0 ] || [ "$(node_kb 1)" != 0 ]; then
-	fail $t "after remove_id: driver '$(drv $k)', $(ram) RAM entries, node1 $(node_kb 1) kB"
+elif ! out=$(leave); then
+	fail $t "$out"
 else
 	pass $t
 fi
@@ -216,10 +224,8 @@ if [ -n "$pin" ]; then
 fi
 if [ "$(drv $k)" != kmem ]; then
 	fail $t "not in system-ram mode to start with"
-elif ! out=$(timeout 60 sh -c "echo $k > $KMEM/remove_id" 2>&1); then
-	fail $t "remove_id after the pin ended: $out"
-elif [ -n "$(drv $k)" ] || [ "$(ram)" != 0 ] || [ "$(node_kb 1)" != 0 ]; then
-	fail $t "after remove_id: driver '$(drv $k)', $(ram) RAM entries, node1 $(node_kb 1) kB"
+elif ! out=$(leave); then
+	fail $t "after the pin ended: $out"
 else
 	pass $t
 fi
